@@ -1,0 +1,31 @@
+// Every migration, in order, in one static registry (no directory scanning: what runs is what is
+// listed here). Each takes the engine for the rare type that differs (serial columns, full-text).
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import type { Engine } from '../db.js';
+import * as m001 from './001_core.js';
+
+type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
+
+const REGISTRY: Record<string, EngineMigration> = {
+  '001_core': m001,
+};
+
+export type MigrationReport = { applied: string[]; error?: { migration: string; message: string } };
+
+/** Applies pending migrations; failures come back as data, not throws. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works below the typed schema
+export async function migrateToLatest(db: Kysely<any>, engine: Engine): Promise<MigrationReport> {
+  const migrations: Record<string, Migration> = {};
+  for (const [name, m] of Object.entries(REGISTRY)) migrations[name] = { up: (d) => m.up(d, engine) };
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  if (error) {
+    const failed = results.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    return {
+      applied,
+      error: { migration: failed, message: error instanceof Error ? error.message : String(error) },
+    };
+  }
+  return { applied };
+}

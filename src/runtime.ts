@@ -1,0 +1,15 @@
+// What runs beside the HTTP server in a long-lived process: the embedded sandbox when no OpenSesame
+// is configured, the scheduler, the job queue. Each area adds its start function here; each
+// registers its own stop with `ctx.onDestroy`.
+import type { AppContext } from './context.js';
+
+type Starter = (ctx: AppContext) => Promise<void>;
+
+const STARTERS: Array<[name: string, start: Starter]> = [];
+
+export async function startBackground(ctx: AppContext): Promise<void> {
+  for (const [name, start] of STARTERS) {
+    await start(ctx);
+    ctx.log.debug({ part: name }, 'background part started');
+  }
+}
