@@ -8,6 +8,9 @@ import { migrateToLatest } from './db/migrations/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { createSecretBox, randomToken, type SecretBox } from './secrets.js';
 import { systemClock, type Clock } from './clock.js';
+import type { OpenSesameClientFactory, OpenSesameConnection } from './opensesame/opensesame.types.js';
+import { createOpenSesameClient } from './opensesame/opensesame.client.js';
+import { resolveDefaultConnection } from './opensesame/opensesame.defaults.js';
 
 export type AppContext = {
   readonly config: Config;
@@ -16,12 +19,19 @@ export type AppContext = {
   readonly engine: Engine;
   readonly secrets: SecretBox;
   readonly clock: Clock;
+  /** Builds a client for one connection; tests override it to add faults or count calls. */
+  readonly openSesameClient: OpenSesameClientFactory;
+  /**
+   * The OpenSesame connection to offer when none is given: the configured one, or the embedded
+   * sandbox (started on first use, stopped by `destroy`).
+   */
+  openSesameDefaults(): Promise<OpenSesameConnection>;
   /** Hooks run by `destroy`, last registered first (schedulers, queues, embedded sandbox). */
   onDestroy(fn: () => Promise<void> | void): void;
   destroy(): Promise<void>;
 };
 
-export type ContextOverrides = Partial<Pick<AppContext, 'log' | 'clock' | 'secrets'>> & {
+export type ContextOverrides = Partial<Pick<AppContext, 'log' | 'clock' | 'secrets' | 'openSesameClient'>> & {
   dbHandle?: DbHandle;
   /** Skip applying migrations (the CLI's `migrate` applies them itself and reports). */
   skipMigrations?: boolean;
@@ -42,13 +52,17 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     overrides.secrets ?? createSecretBox(config.secretKey ?? loadOrCreateKeyFile(config.dataDir, log));
   const hooks: Array<() => Promise<void> | void> = [];
   let destroyed = false;
-  return {
+  let defaults: Promise<OpenSesameConnection> | undefined;
+  const ctx: AppContext = {
     config,
     log,
     db: handle.db,
     engine: handle.engine,
     secrets,
     clock: overrides.clock ?? systemClock,
+    openSesameClient:
+      overrides.openSesameClient ?? ((connection) => createOpenSesameClient(connection, { log })),
+    openSesameDefaults: () => (defaults ??= resolveDefaultConnection(ctx)),
     onDestroy: (fn) => void hooks.push(fn),
     async destroy() {
       if (destroyed) return;
@@ -63,6 +77,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
       await handle.destroy();
     },
   };
+  return ctx;
 }
 
 // With no SECRET_KEY, a key is made once and kept beside the SQLite file, readable by the owner only.
