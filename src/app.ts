@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppContext } from './context.js';
 import { installErrorHandler } from './app.errors.js';
 import { healthRoutes } from './health.routes.js';
+import { integrationsRoutes } from './integrations/integrations.routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -53,6 +54,7 @@ export async function buildApp(
 
   // Each area registers its routes here: one line per area plugin.
   await app.register(healthRoutes);
+  await app.register(integrationsRoutes, { prefix: '/api/v1' });
 
   return app;
 }

@@ -64,7 +64,10 @@ export function createScheduler(ctx: AppContext): Scheduler {
  * The background part registered in runtime.ts: the queue on PostgreSQL, then a timer loop that
  * sleeps until the next due time (at most a minute). Stopped by `ctx.destroy`.
  */
-export async function startScheduler(ctx: AppContext, options: QueueOptions = {}): Promise<Scheduler | undefined> {
+export async function startScheduler(
+  ctx: AppContext,
+  options: QueueOptions = {},
+): Promise<Scheduler | undefined> {
   const log = ctx.log.child({ area: 'scheduler' });
   if (!ctx.config.sync.schedulerEnabled) {
     log.info('scheduler disabled (SCHEDULER_ENABLED=false): syncs run only on demand');
@@ -109,6 +112,9 @@ export async function startScheduler(ctx: AppContext, options: QueueOptions = {}
   ctx.onDestroy(stop);
   pass = loop();
   await pass;
-  log.info({ engine: ctx.engine, cron: ctx.config.sync.cron, timeZone: ctx.config.sync.timeZone }, 'scheduler started');
+  log.info(
+    { engine: ctx.engine, cron: ctx.config.sync.cron, timeZone: ctx.config.sync.timeZone },
+    'scheduler started',
+  );
   return { ...scheduler, stop };
 }

@@ -9,15 +9,23 @@ export const GroupParams = Type.Object({ groupId: Type.String({ minLength: 1, ma
 
 export const ActivationBody = Type.Object(
   {
-    customerIntegrationId: Type.String({ minLength: 1, maxLength: 200, description: 'OpenSesame Customer Integration ID' }),
+    customerIntegrationId: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'OpenSesame Customer Integration ID',
+    }),
     connectorAdminEmail: Type.String({
       minLength: 3,
       maxLength: 320,
       pattern: '^[^@\\s]+@[^@\\s]+$',
       description: 'An author or administrator of the group; becomes the author of the synced courses',
     }),
-    clientId: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'OpenSesame API client id' })),
-    clientSecret: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'OpenSesame API client secret' })),
+    clientId: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 500, description: 'OpenSesame API client id' }),
+    ),
+    clientSecret: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 2000, description: 'OpenSesame API client secret' }),
+    ),
     apiUrl: Type.Optional(Url),
     tokenUrl: Type.Optional(Url),
   },
@@ -26,7 +34,11 @@ export const ActivationBody = Type.Object(
 
 export const ScheduleBody = Type.Object(
   {
-    cron: Type.String({ minLength: 1, maxLength: 100, description: 'Five-field cron pattern, e.g. "50 6 * * *"' }),
+    cron: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'Five-field cron pattern, e.g. "50 6 * * *"',
+    }),
     timeZone: Type.String({ minLength: 1, maxLength: 100, description: 'IANA time zone, e.g. Europe/Paris' }),
   },
   { additionalProperties: false },
