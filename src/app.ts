@@ -10,6 +10,8 @@ import type { AppContext } from './context.js';
 import { installErrorHandler } from './app.errors.js';
 import { healthRoutes } from './health.routes.js';
 import { integrationsRoutes } from './integrations/integrations.routes.js';
+import { authPlugin } from './platform/auth.plugin.js';
+import { platformRoutes } from './platform/platform.plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -54,6 +56,8 @@ export async function buildApp(
 
   // Each area registers its routes here: one line per area plugin.
   await app.register(healthRoutes);
+  await app.register(authPlugin);
+  await app.register(platformRoutes);
   await app.register(integrationsRoutes, { prefix: '/api/v1' });
 
   return app;
