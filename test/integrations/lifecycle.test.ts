@@ -18,7 +18,12 @@ forEachEngine('integration lifecycle', (engine) => {
   });
   after(() => c.close());
 
-  const call = (method: 'GET' | 'POST' | 'PUT', suffix: string, who: { headers: object } | null, payload?: object) =>
+  const call = (
+    method: 'GET' | 'POST' | 'PUT',
+    suffix: string,
+    who: { headers: object } | null,
+    payload?: object,
+  ) =>
     c.t.app.inject({
       method,
       url: c.url(suffix),
