@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { forEachEngine } from '../helpers/engines.js';
 import { fixedClock } from '../../src/clock.js';
 import { waitForSyncs } from '../../src/integrations/integrations.jobs.js';
-import { createCompany, type Company } from './setup.js';
+import { createCompany, secureLaunchUrls, type Company } from './setup.js';
 
 const START = '2026-06-10T10:00:00.000Z';
 
@@ -161,19 +161,33 @@ forEachEngine('integration lifecycle', (engine) => {
     c.sandbox.faults.reset();
   });
 
+  const liveExternalIds = async () =>
+    (
+      await c.t.ctx.db
+        .selectFrom('courses')
+        .select('external_id')
+        .where('archived', '=', 0)
+        .orderBy('external_id')
+        .execute()
+    ).map((r) => r.external_id!);
+
   it('holds a mass archive for an admin, who confirms or rejects it', async () => {
-    const ids = c.sandbox.catalogue.slice(0, 8).map((i) => String(i.id));
+    const archivedBefore = (await call('GET', '', c.admin)).json().courses.archived;
+    const ids = (await liveExternalIds()).slice(0, 8);
     for (const id of ids) c.sandbox.catalogue.remove(id);
     await call('POST', '/sync', c.admin);
     await waitForSyncs(c.t.ctx);
     let view = (await call('GET', '', c.admin)).json();
     assert.equal(view.health, 'held');
-    assert.equal(view.heldArchives.length, 8);
-    assert.ok(view.heldArchives.every((h: { externalId: string }) => ids.includes(h.externalId)));
+    assert.deepEqual(
+      view.heldArchives.map((h: { externalId: string }) => h.externalId).sort(),
+      [...ids].sort(),
+    );
     const rejected = await call('POST', '/held-archives/reject', c.admin);
     assert.equal(rejected.statusCode, 200);
     assert.equal(rejected.json().heldArchives.length, 0);
     assert.equal(rejected.json().health, 'ok');
+    assert.equal(rejected.json().courses.archived, archivedBefore);
     const none = await call('POST', '/held-archives/confirm', c.admin);
     assert.equal(none.json().error.code, 'no_held_archives');
 
@@ -183,12 +197,16 @@ forEachEngine('integration lifecycle', (engine) => {
     assert.equal(view.health, 'held');
     const confirmed = (await call('POST', '/held-archives/confirm', c.admin)).json();
     assert.equal(confirmed.heldArchives.length, 0);
-    assert.equal(confirmed.courses.archived, view.courses.archived + 8);
+    assert.equal(confirmed.courses.archived, archivedBefore + 8);
     c.sandbox.catalogue.reset();
+    secureLaunchUrls(c.sandbox);
     await call('POST', '/sync', c.admin);
     await waitForSyncs(c.t.ctx);
-    assert.equal((await call('GET', '', c.admin)).json().courses.archived, 0);
+    assert.equal((await call('GET', '', c.admin)).json().courses.archived, archivedBefore);
   });
+
+  let liveBeforeDeactivation: string[] = [];
+  let archivedBeforeDeactivation = 0;
 
   it('deactivates: every course archived, placements and statistics kept, credentials end after the grace period', async () => {
     const db = c.t.ctx.db;
@@ -199,6 +217,9 @@ forEachEngine('integration lifecycle', (engine) => {
       .values({ group_id: c.otherGroupId, course_id: course.id, added_by: null, added_at: START })
       .execute();
     const entriesBefore = await db.selectFrom('catalog_entries').select('course_id').execute();
+    liveBeforeDeactivation = await liveExternalIds();
+    archivedBeforeDeactivation = (await call('GET', '', c.admin)).json().courses.archived;
+    assert.ok(liveBeforeDeactivation.length > 0);
 
     clock.set('2026-06-12T08:00:00.000Z');
     const res = await call('POST', '/deactivate', c.admin);
@@ -209,11 +230,18 @@ forEachEngine('integration lifecycle', (engine) => {
     assert.equal(view.schedule.nextRunAt, null);
     assert.equal(view.webhook.validUntil, '2026-06-13T08:00:00.000Z');
     assert.equal(view.webhook.credentialsVersion, 2, 'nothing bumped during the grace period');
-    const reasons = await db.selectFrom('courses').select('archived_reason').distinct().execute();
+    const deactivated = await db
+      .selectFrom('courses')
+      .select('external_id')
+      .where('archived_reason', '=', 'deactivated')
+      .orderBy('external_id')
+      .execute();
     assert.deepEqual(
-      reasons.map((r) => r.archived_reason),
-      ['deactivated'],
+      deactivated.map((r) => r.external_id),
+      liveBeforeDeactivation,
     );
+    // Courses archived earlier for their own reason (inactive at OpenSesame) keep that reason.
+    assert.equal(view.courses.archived, archivedBeforeDeactivation + liveBeforeDeactivation.length);
     const entriesAfter = await db.selectFrom('catalog_entries').select('course_id').execute();
     assert.equal(entriesAfter.length, entriesBefore.length);
 
@@ -234,8 +262,9 @@ forEachEngine('integration lifecycle', (engine) => {
     await waitForSyncs(c.t.ctx);
     const view = (await call('GET', '', c.admin)).json();
     assert.equal(view.status, 'active');
-    assert.equal(view.courses.archived, 0);
-    assert.equal(view.lastRun.counts.restored, view.courses.live);
+    assert.deepEqual(await liveExternalIds(), liveBeforeDeactivation);
+    assert.equal(view.courses.archived, archivedBeforeDeactivation);
+    assert.equal(view.lastRun.counts.restored, liveBeforeDeactivation.length);
     const integrations = await c.t.ctx.db.selectFrom('integrations').select('id').execute();
     assert.equal(integrations.length, 1);
   });
