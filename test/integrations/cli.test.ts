@@ -5,94 +5,95 @@ import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { engines, forEachEngine } from '../helpers/engines.js';
+import { describe } from 'node:test';
+import { engines } from '../helpers/engines.js';
 import { createCompany, type Company } from './setup.js';
 
 const run = promisify(execFile);
 
-forEachEngine('integration CLI', (engine) => {
-  if (engine !== 'sqlite' && engines().includes('sqlite')) return;
-  let c: Company;
-  before(async () => {
-    c = await createCompany(engine, {}, {}, 6);
-  });
-  after(() => c.close());
+for (const engine of engines().filter((e) => e === 'sqlite'))
+  describe(`integration CLI [${engine}]`, () => {
+    let c: Company;
+    before(async () => {
+      c = await createCompany(engine, {}, {}, 6);
+    });
+    after(() => c.close());
 
-  const cli = async (...args: string[]) => {
-    const env = {
-      ...process.env,
-      ...c.t.database.env,
-      SECRET_KEY: c.t.config.secretKey!,
-      PUBLIC_BASE_URL: 'https://lms.example.test',
-      LOG_LEVEL: 'silent',
-      SCHEDULER_ENABLED: 'false',
+    const cli = async (...args: string[]) => {
+      const env = {
+        ...process.env,
+        ...c.t.database.env,
+        SECRET_KEY: c.t.config.secretKey!,
+        PUBLIC_BASE_URL: 'https://lms.example.test',
+        LOG_LEVEL: 'silent',
+        SCHEDULER_ENABLED: 'false',
+      };
+      try {
+        const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env });
+        return { code: 0, json: JSON.parse(stdout) };
+      } catch (err) {
+        const e = err as { code: number; stdout: string };
+        return { code: e.code, json: JSON.parse(e.stdout) };
+      }
     };
-    try {
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env });
-      return { code: 0, json: JSON.parse(stdout) };
-    } catch (err) {
-      const e = err as { code: number; stdout: string };
-      return { code: e.code, json: JSON.parse(e.stdout) };
-    }
-  };
 
-  it('activates, shows every integration with its webhook block, rotates and deactivates', async () => {
-    const conn = c.sandbox.connection;
-    const base = ['--group', c.groupId, '--json'];
-    const wrong = await cli(
-      'integration',
-      'activate',
-      ...base,
-      '--ciid',
-      'nope',
-      '--connector-email',
-      c.author.user.email,
-      '--client-id',
-      conn.clientId,
-      '--client-secret',
-      conn.clientSecret,
-      '--api-url',
-      c.sandbox.apiUrl,
-      '--token-url',
-      c.sandbox.tokenUrl,
-    );
-    assert.equal(wrong.code, 1);
-    assert.equal(wrong.json.error.code, 'invalid_customer_integration_id');
+    it('activates, shows every integration with its webhook block, rotates and deactivates', async () => {
+      const conn = c.sandbox.connection;
+      const base = ['--group', c.groupId, '--json'];
+      const wrong = await cli(
+        'integration',
+        'activate',
+        ...base,
+        '--ciid',
+        'nope',
+        '--connector-email',
+        c.author.user.email,
+        '--client-id',
+        conn.clientId,
+        '--client-secret',
+        conn.clientSecret,
+        '--api-url',
+        c.sandbox.apiUrl,
+        '--token-url',
+        c.sandbox.tokenUrl,
+      );
+      assert.equal(wrong.code, 1);
+      assert.equal(wrong.json.error.code, 'invalid_customer_integration_id');
 
-    const activated = await cli(
-      'integration',
-      'activate',
-      ...base,
-      '--ciid',
-      conn.customerIntegrationId,
-      '--connector-email',
-      c.author.user.email,
-      '--client-id',
-      conn.clientId,
-      '--client-secret',
-      conn.clientSecret,
-      '--api-url',
-      c.sandbox.apiUrl,
-      '--token-url',
-      c.sandbox.tokenUrl,
-    );
-    assert.equal(activated.code, 0);
-    assert.equal(activated.json.status, 'active', 'the CLI waits for the first sync');
-    assert.equal(activated.json.lastRun.trigger, 'activation');
+      const activated = await cli(
+        'integration',
+        'activate',
+        ...base,
+        '--ciid',
+        conn.customerIntegrationId,
+        '--connector-email',
+        c.author.user.email,
+        '--client-id',
+        conn.clientId,
+        '--client-secret',
+        conn.clientSecret,
+        '--api-url',
+        c.sandbox.apiUrl,
+        '--token-url',
+        c.sandbox.tokenUrl,
+      );
+      assert.equal(activated.code, 0);
+      assert.equal(activated.json.status, 'active', 'the CLI waits for the first sync');
+      assert.equal(activated.json.lastRun.trigger, 'activation');
 
-    const all = await cli('integration', 'show', '--json');
-    assert.equal(all.json.length, 1);
-    const [entry] = all.json;
-    assert.equal(entry.groupId, c.groupId);
-    assert.equal(entry.status, 'active');
-    assert.ok(entry.courses.live > 0);
-    for (const key of ['lmsAuthUrl', 'lmsUrl', 'clientId', 'clientSecret', 'scope'])
-      assert.ok(entry.xapi[key], `xapi.${key}`);
-    assert.equal(entry.xapi.lmsUrl, 'https://lms.example.test/api/opensesame/stats');
-    assert.equal(entry.webhook.clientSecret, entry.xapi.clientSecret);
+      const all = await cli('integration', 'show', '--json');
+      assert.equal(all.json.length, 1);
+      const [entry] = all.json;
+      assert.equal(entry.groupId, c.groupId);
+      assert.equal(entry.status, 'active');
+      assert.ok(entry.courses.live > 0);
+      for (const key of ['lmsAuthUrl', 'lmsUrl', 'clientId', 'clientSecret', 'scope'])
+        assert.ok(entry.xapi[key], `xapi.${key}`);
+      assert.equal(entry.xapi.lmsUrl, 'https://lms.example.test/api/opensesame/stats');
+      assert.equal(entry.webhook.clientSecret, entry.xapi.clientSecret);
 
-    const off = await cli('integration', 'deactivate', ...base);
-    assert.equal(off.json.status, 'inactive');
-    assert.equal(off.json.courses.live, 0);
+      const off = await cli('integration', 'deactivate', ...base);
+      assert.equal(off.json.status, 'inactive');
+      assert.equal(off.json.courses.live, 0);
+    });
   });
-});
