@@ -1,11 +1,10 @@
 // The `integration` commands as an operator runs them: a real process on the test's database.
 // SQLite only: each command is a process start (seconds on a shared machine), and the commands call
 // the same services that the HTTP tests cover on both engines.
-import { after, before, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { describe } from 'node:test';
 import { engines } from '../helpers/engines.js';
 import { createCompany, type Company } from './setup.js';
 
