@@ -24,8 +24,9 @@ export type CourseScope = {
 
 function visibleTo(scope: CourseScope) {
   return (eb: ExpressionBuilder<Database, 'courses'>) => {
-    const catalog = scope.catalogGroupIds.length ? [...scope.catalogGroupIds] : ['\u0000'];
-    const staff = scope.staffGroupIds.length ? [...scope.staffGroupIds] : ['\u0000'];
+    // `in ()` is not valid SQL; an empty id matches no group (ids are UUIDs).
+    const catalog = scope.catalogGroupIds.length ? [...scope.catalogGroupIds] : [''];
+    const staff = scope.staffGroupIds.length ? [...scope.staffGroupIds] : [''];
     return eb.or([
       eb.exists(
         eb
