@@ -7,6 +7,7 @@ import { createDb } from './db/db.js';
 import { migrateToLatest } from './db/migrations/index.js';
 import { createLogger } from './logger.js';
 import { registerIntegrationCommands } from './integrations/integrations.cli.js';
+import { registerPlatformCommands } from './platform/platform.cli.js';
 
 export type CliDeps = {
   /** Builds the context on first use; commands that need no database never open one. */
@@ -14,7 +15,10 @@ export type CliDeps = {
 };
 
 // Area commands: one line per area, each a `register(program, deps)` from `src/<area>/<area>.cli.ts`.
-const AREA_COMMANDS: Array<(program: Command, deps: CliDeps) => void> = [registerIntegrationCommands];
+const AREA_COMMANDS: Array<(program: Command, deps: CliDeps) => void> = [
+  registerPlatformCommands, // platform: admin create, token create
+  registerIntegrationCommands, // integration activate|show|rotate-credentials|deactivate|schedule|confirm-archives
+];
 
 export function fail(message: string, code = 1): never {
   console.error(message);

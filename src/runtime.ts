@@ -3,11 +3,13 @@
 // registers its own stop with `ctx.onDestroy`.
 import type { AppContext } from './context.js';
 import { startScheduler } from './integrations/integrations.scheduler.js';
+import { startPlatform } from './platform/platform.runtime.js';
 
 type Starter = (ctx: AppContext) => Promise<void>;
 
 const STARTERS: Array<[name: string, start: Starter]> = [
   ['scheduler', async (ctx) => void (await startScheduler(ctx))],
+  ['platform', startPlatform], // first-admin notice, expired-session purge
 ];
 
 export async function startBackground(ctx: AppContext): Promise<void> {
