@@ -8,6 +8,7 @@ import type { AppContext } from '../context.js';
 import type { SyncTrigger } from '../db/schema.js';
 import { runSync } from '../catalog/catalog.sync.js';
 import { markActive } from './integrations.repository.js';
+import { followEmbeddedSandbox } from './integrations.sandbox.js';
 
 export type SyncRequest = {
   integrationId: string;
@@ -75,6 +76,7 @@ export async function executeSync(
 ): Promise<void> {
   const log = ctx.log.child({ area: 'integrations', integrationId });
   try {
+    await followEmbeddedSandbox(ctx, integrationId);
     const summary = await runSync(ctx, integrationId, { trigger, ...(signal ? { signal } : {}) });
     if (summary.status === 'succeeded')
       await markActive(ctx.db, integrationId, ctx.clock.now().toISOString());
