@@ -4,6 +4,8 @@ import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestContext, forEachEngine, type TestContext } from '../helpers/engines.js';
 import { setupDemo } from '../../src/demo/demo.js';
+import { showIntegration, syncNow } from '../../src/integrations/integrations.service.js';
+import { waitForSyncs } from '../../src/integrations/integrations.jobs.js';
 
 forEachEngine('demo', (engine) => {
   let t: TestContext;
@@ -33,5 +35,19 @@ forEachEngine('demo', (engine) => {
     assert.equal(second.integration.id, first.integration.id);
     assert.equal((await t.ctx.db.selectFrom('users').select('id').execute()).length, users.length);
     assert.equal((await t.ctx.db.selectFrom('integrations').select('id').execute()).length, 1);
+  });
+
+  it('follows the embedded sandbox when it listens elsewhere (a restart without SANDBOX_PORT)', async () => {
+    const row = await t.ctx.db.selectFrom('integrations').selectAll().executeTakeFirstOrThrow();
+    await t.ctx.db
+      .updateTable('integrations')
+      .set({ api_url: 'http://127.0.0.1:9', token_url: 'http://127.0.0.1:9/oauth2/token' })
+      .execute();
+    await syncNow(t.ctx, row.group_id, 'manual');
+    await waitForSyncs(t.ctx);
+    const view = await showIntegration(t.ctx, row.group_id);
+    assert.equal(view.lastRun?.trigger, 'manual');
+    assert.equal(view.lastRun?.status, 'succeeded');
+    assert.equal(view.openSesame.apiUrl, (await t.ctx.openSesameDefaults()).apiUrl);
   });
 });
