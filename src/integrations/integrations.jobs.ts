@@ -6,7 +6,7 @@
 // Either way the sync engine's lease makes one run per integration at a time.
 import type { AppContext } from '../context.js';
 import type { SyncTrigger } from '../db/schema.js';
-import { runSync } from '../catalog/catalog.sync.js';
+import { runSync, type SyncOptions, type SyncSummary } from '../catalog/catalog.sync.js';
 import { markActive } from './integrations.repository.js';
 import { followEmbeddedSandbox } from './integrations.sandbox.js';
 
@@ -65,9 +65,22 @@ export function runTracked(ctx: AppContext, integrationId: string, trigger: Sync
 }
 
 /**
- * One run and what the lifecycle does with its outcome. Never throws: a sync reports, and a crash
- * is logged (the run's own row records it too).
+ * One run with what the lifecycle adds around the sync engine: a sandbox-bound integration follows
+ * this process's sandbox first, and the first successful run makes a setting-up integration active.
+ * The CLI's `sync` calls this too.
  */
+export async function runSyncFor(
+  ctx: AppContext,
+  integrationId: string,
+  options: SyncOptions,
+): Promise<SyncSummary> {
+  await followEmbeddedSandbox(ctx, integrationId);
+  const summary = await runSync(ctx, integrationId, options);
+  if (summary.status === 'succeeded') await markActive(ctx.db, integrationId, ctx.clock.now().toISOString());
+  return summary;
+}
+
+/** A background run: never throws (a sync reports; a crash is logged, and its run row says so). */
 export async function executeSync(
   ctx: AppContext,
   integrationId: string,
@@ -76,10 +89,7 @@ export async function executeSync(
 ): Promise<void> {
   const log = ctx.log.child({ area: 'integrations', integrationId });
   try {
-    await followEmbeddedSandbox(ctx, integrationId);
-    const summary = await runSync(ctx, integrationId, { trigger, ...(signal ? { signal } : {}) });
-    if (summary.status === 'succeeded')
-      await markActive(ctx.db, integrationId, ctx.clock.now().toISOString());
+    await runSyncFor(ctx, integrationId, { trigger, ...(signal ? { signal } : {}) });
   } catch (err) {
     if (signal?.aborted) log.info({ trigger }, 'sync stopped');
     else log.error({ err, trigger }, 'sync failed to run');
