@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { SandboxItem } from './sandbox.catalogue.js';
 import type { FaultKnobs } from './sandbox.faults.js';
-import { resetStats, type SandboxState } from './sandbox.server.js';
+import { resetStats, type SandboxState } from './sandbox.state.js';
 
 type IdParams = { id: string };
 

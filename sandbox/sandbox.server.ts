@@ -9,12 +9,9 @@ import type { OpenSesameConnection } from '../src/opensesame/opensesame.types.js
 import { createCatalogueStore, type CatalogueStore } from './sandbox.store.js';
 import { createFaultBox, type FaultBox, type FaultKnobs } from './sandbox.faults.js';
 import { adminRoutes } from './sandbox.admin.js';
+import { resetStats, type SandboxCustomer, type SandboxState, type SandboxStats } from './sandbox.state.js';
 
-export type SandboxCustomer = {
-  readonly clientId: string;
-  readonly clientSecret: string;
-  readonly customerIntegrationId: string;
-};
+export type { SandboxCustomer, SandboxStats } from './sandbox.state.js';
 
 export type SandboxOptions = {
   courses: number;
@@ -40,24 +37,6 @@ export const DEFAULT_CUSTOMER: SandboxCustomer = Object.freeze({
 });
 
 export const TOKEN_PATH = '/oauth2/aussandbox0000/v1/token';
-
-export type SandboxStats = {
-  token: number;
-  content: number;
-  /** Answers by status code, e.g. { "200": 12, "429": 2 }. */
-  statuses: Record<string, number>;
-};
-
-export type SandboxState = {
-  readonly store: CatalogueStore;
-  readonly faults: FaultBox;
-  readonly customers: Map<string, SandboxCustomer>;
-  readonly tokens: Map<string, { customer: SandboxCustomer; expiresAt: number }>;
-  readonly stats: SandboxStats;
-  readonly adminKey: string;
-  readonly baseUrl: () => string;
-  readonly now: () => Date;
-};
 
 export type Sandbox = {
   readonly url: string;
@@ -154,12 +133,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       await app.close();
     },
   };
-}
-
-export function resetStats(state: SandboxState): void {
-  state.stats.token = 0;
-  state.stats.content = 0;
-  state.stats.statuses = {};
 }
 
 type Sleep = (ms: number) => Promise<void>;
