@@ -9,7 +9,16 @@ import type { OpenSesameConnection } from '../src/opensesame/opensesame.types.js
 import { createCatalogueStore, type CatalogueStore } from './sandbox.store.js';
 import { createFaultBox, type FaultBox, type FaultKnobs } from './sandbox.faults.js';
 import { adminRoutes } from './sandbox.admin.js';
-import { resetStats, type SandboxCustomer, type SandboxState, type SandboxStats } from './sandbox.state.js';
+import { configureLms, configureSaml, playerRoutes, type SamlSettings } from './sandbox.player.js';
+import type { SpConfig } from './sandbox.saml.js';
+import type { Delivery, LmsConfig, Statement } from './sandbox.lms.js';
+import {
+  resetState,
+  resetStats,
+  type SandboxCustomer,
+  type SandboxState,
+  type SandboxStats,
+} from './sandbox.state.js';
 
 export type { SandboxCustomer, SandboxStats } from './sandbox.state.js';
 
@@ -48,6 +57,12 @@ export type Sandbox = {
   readonly catalogue: CatalogueStore;
   readonly faults: FaultBox;
   addCustomer(customer: SandboxCustomer): void;
+  /** SAML SP settings for a customer (by CIID): the IdP certificate or metadata URL. */
+  configureSaml(customerIntegrationId: string, settings: SamlSettings): Promise<SpConfig>;
+  /** Where the player sends completions for a customer: LMS Auth URL, LMS URL, credentials. */
+  configureLms(customerIntegrationId: string, settings: LmsConfig): LmsConfig;
+  /** Statements the player sent, with what the LMS answered. */
+  deliveries(): Array<Delivery & { statement: Statement }>;
   /** Every token issued so far stops working (the next call gets 401). */
   invalidateTokens(): void;
   stats(): SandboxStats;
@@ -71,6 +86,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     adminKey: options.adminKey ?? crypto.randomBytes(18).toString('base64url'),
     baseUrl: () => baseUrl,
     now,
+    saml: new Map(),
+    lms: new Map(),
+    sessions: new Map(),
+    seenAssertions: new Map(),
+    deliveries: [],
   };
   for (const c of [DEFAULT_CUSTOMER, ...(options.customers ?? [])]) state.customers.set(c.clientId, c);
   if (options.faults) state.faults.set(options.faults);
@@ -97,6 +117,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   app.post(TOKEN_PATH, (req, reply) => tokenRoute(state, sleep, req, reply));
   app.get('/v1/content', (req, reply) => contentRoute(state, sleep, req, reply));
   await app.register(adminRoutes(state), { prefix: '/admin' });
+  await app.register(playerRoutes(state));
   app.get('/', async () => ({ name: 'OpenSesame sandbox', tokenUrl: `${baseUrl}${TOKEN_PATH}` }));
 
   const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
@@ -118,15 +139,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     catalogue: state.store,
     faults: state.faults,
     addCustomer: (c) => void state.customers.set(c.clientId, c),
+    configureSaml: (ciid, settings) => configureSaml(state, ciid, settings),
+    configureLms: (ciid, settings) => configureLms(state, ciid, { ...settings }),
+    deliveries: () => structuredClone(state.deliveries),
     invalidateTokens: () => state.tokens.clear(),
     stats: () => structuredClone(state.stats),
     resetStats: () => resetStats(state),
-    reset() {
-      state.store.reset();
-      state.faults.reset();
-      state.tokens.clear();
-      resetStats(state);
-    },
+    reset: () => resetState(state),
     async close() {
       for (const t of pending) clearTimeout(t);
       pending.clear();
