@@ -199,4 +199,4 @@ export interface CoreTables {
 }
 
 // Areas extend this with their own table interfaces (see src/db/README.md).
-export type Database = CoreTables;
+export type Database = CoreTables & import('../catalog/catalog.tables.js').CatalogTables;
