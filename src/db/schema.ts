@@ -3,6 +3,8 @@
 // booleans are integers 0/1, JSON is text. Each area adds its tables in its own migration file and
 // its own interface below, merged into `Database`.
 import type { Generated } from 'kysely';
+import type { PlatformTables } from '../platform/platform.tables.js';
+import type { CatalogTables } from '../catalog/catalog.tables.js';
 
 export type Bool = 0 | 1;
 
@@ -199,4 +201,4 @@ export interface CoreTables {
 }
 
 // Areas extend this with their own table interfaces (see src/db/README.md).
-export type Database = CoreTables & import('../catalog/catalog.tables.js').CatalogTables;
+export type Database = CoreTables & PlatformTables & CatalogTables;
