@@ -6,10 +6,12 @@ import type { AppContext } from '../context.js';
 import {
   insertIntegration,
   listIntegrations,
+  updateIntegration,
   type Integration,
 } from '../integrations/integrations.repository.js';
 import type { OpenSesameConnection } from '../opensesame/opensesame.types.js';
 import { randomToken } from '../secrets.js';
+import { DEFAULT_CUSTOMER } from '../../sandbox/sandbox.server.js';
 
 export const DEFAULT_GROUP_NAME = 'OpenSesame';
 
@@ -62,11 +64,39 @@ export async function createIntegrationFor(
 /** The integrations to sync when none is named: the existing ones, or a default one made once. */
 export async function ensureDefaultIntegration(ctx: AppContext): Promise<Integration[]> {
   const existing = await listIntegrations(ctx.db);
-  if (existing.length > 0) return existing;
+  if (existing.length > 0) return followEmbeddedSandbox(ctx, existing);
   const connection = ctx.config.openSesame ?? (await ctx.openSesameDefaults());
   ctx.log.warn(
     { area: 'catalog', apiUrl: connection.apiUrl },
     `no integration configured: created the default group "${DEFAULT_GROUP_NAME}" and its integration`,
   );
   return [await createIntegrationFor(ctx, connection)];
+}
+
+const isLoopback = (url: string) => {
+  try {
+    return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The embedded sandbox listens on a new port in each process (SANDBOX_PORT=0): an integration made
+ * against it follows it, so that the next `sync` reaches the sandbox of this process.
+ */
+async function followEmbeddedSandbox(ctx: AppContext, rows: Integration[]): Promise<Integration[]> {
+  if (ctx.config.openSesame) return rows;
+  const stale = rows.filter((r) => r.client_id === DEFAULT_CUSTOMER.clientId && isLoopback(r.api_url));
+  if (stale.length === 0) return rows;
+  const sandbox = await ctx.openSesameDefaults();
+  for (const row of stale) {
+    if (row.api_url === sandbox.apiUrl) continue;
+    await updateIntegration(ctx.db, row.id, {
+      api_url: sandbox.apiUrl,
+      token_url: sandbox.tokenUrl,
+      updated_at: ctx.clock.now().toISOString(),
+    });
+  }
+  return listIntegrations(ctx.db);
 }

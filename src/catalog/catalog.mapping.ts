@@ -80,6 +80,19 @@ function httpUrl(v: unknown, protocols: readonly string[]): string | null {
   }
 }
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Launch URLs must be https. The one exception is plain http on a loopback host: the sandbox that
+ * runs beside the service on this machine (no learner's browser elsewhere can reach it anyway).
+ */
+function launchUrl(v: unknown): string | null {
+  const url = httpUrl(v, ['https:', 'http:']);
+  if (!url) return null;
+  const parsed = new URL(url);
+  return parsed.protocol === 'https:' || LOOPBACK.has(parsed.hostname) ? url : null;
+}
+
 /** `true/false`, `1/0`, and their string forms (any case, "yes"/"no" too); anything else is undefined. */
 export function parseActive(v: unknown): boolean | undefined {
   if (typeof v === 'boolean') return v;
@@ -158,8 +171,9 @@ export function mapCourse(item: unknown): MapResult {
   if (unmapped.length > 0)
     warnings.push({ code: 'language_unmapped', message: `languages dropped: ${unmapped.join(', ')}` });
 
-  const launchUrl = httpUrl(raw.quickLaunchUrl, ['https:']);
-  if (!launchUrl) return reject('invalid_launch_url', 'quickLaunchUrl must be an https URL');
+  const launch = launchUrl(raw.quickLaunchUrl);
+  if (!launch)
+    return reject('invalid_launch_url', 'quickLaunchUrl must be an https URL (http only on a loopback host)');
   const modifiedAt = parseIsoDate(raw.dateUpdated);
   if (!modifiedAt) return reject('invalid_date_updated', 'dateUpdated must be an ISO 8601 date');
   const active = parseActive(raw.active);
@@ -196,7 +210,7 @@ export function mapCourse(item: unknown): MapResult {
     author: text(raw.publisherName),
     lang,
     otherLangs,
-    launchUrl,
+    launchUrl: launch,
     modifiedAt,
     subjects: parseSubjects(raw.categories),
     contentType: contentType.type,

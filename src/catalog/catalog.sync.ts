@@ -127,6 +127,7 @@ export async function runSync(
   let pages = 0;
   let listingComplete = false;
   let error: { code: string; message: string } | undefined;
+  let closeClient: (() => Promise<void>) | undefined;
   const stop = new AbortController();
   const onAbort = () => stop.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -160,6 +161,9 @@ export async function runSync(
     await insertRun(ctx.db, { id: runId, integrationId, trigger, now: startedAt });
 
     const client = ctx.openSesameClient(connectionOf(ctx.secrets, integration));
+    // The real client keeps a keep-alive pool per instance: free it when the run ends.
+    const closable = client as Partial<{ close(): Promise<void> }>;
+    if (typeof closable.close === 'function') closeClient = () => closable.close!();
     const scope = {
       runId,
       integrationId,
@@ -206,6 +210,7 @@ export async function runSync(
     error ??= stop.signal.aborted ? { code: 'aborted', message: 'the run was stopped' } : describeError(err);
   } finally {
     clearInterval(heartbeat);
+    await closeClient?.().catch(() => undefined);
     options.signal?.removeEventListener('abort', onAbort);
   }
 

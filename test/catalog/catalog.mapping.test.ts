@@ -139,6 +139,12 @@ describe('course mapping: the seed table, row by row', () => {
     assert.equal(r.code, 'invalid_launch_url');
     assert.equal(r.externalId, 'course-0001');
     assert.equal(rejected({ ...base, quickLaunchUrl: 'not a url' }).code, 'invalid_launch_url');
+    assert.equal(rejected({ ...base, quickLaunchUrl: 'javascript:alert(1)' }).code, 'invalid_launch_url');
+    // The local sandbox: plain http on a loopback host only.
+    assert.equal(
+      ok({ ...base, quickLaunchUrl: 'http://127.0.0.1:4000/player/x' }).course.launchUrl,
+      'http://127.0.0.1:4000/player/x',
+    );
   });
 
   it('dateUpdated → modifiedAt (ISO 8601, normalised to UTC; else rejected)', () => {
