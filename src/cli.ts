@@ -8,6 +8,7 @@ import { migrateToLatest } from './db/migrations/index.js';
 import { createLogger } from './logger.js';
 import { registerPlatformCommands } from './platform/platform.cli.js';
 import { registerSandboxCommand } from '../sandbox/sandbox.cli.js';
+import { registerCatalogCommands } from './catalog/catalog.cli.js';
 
 export type CliDeps = {
   /** Builds the context on first use; commands that need no database never open one. */
@@ -19,6 +20,7 @@ const AREA_COMMANDS: Array<(program: Command, deps: CliDeps) => void> = [
   registerPlatformCommands, // platform: admin create, token create
   registerSandboxCommand, // sandbox/sandbox.cli.ts
 ];
+const AREA_COMMANDS: Array<(program: Command, deps: CliDeps) => void> = [registerCatalogCommands];
 
 export function fail(message: string, code = 1): never {
   console.error(message);
