@@ -5,6 +5,7 @@
 import type { Generated } from 'kysely';
 import type { PlatformTables } from '../platform/platform.tables.js';
 import type { CatalogTables } from '../catalog/catalog.tables.js';
+import type { IntegrationTables } from '../integrations/integrations.tables.js';
 
 export type Bool = 0 | 1;
 
@@ -201,4 +202,4 @@ export interface CoreTables {
 }
 
 // Areas extend this with their own table interfaces (see src/db/README.md).
-export type Database = CoreTables & PlatformTables & CatalogTables;
+export type Database = CoreTables & PlatformTables & CatalogTables & IntegrationTables;

@@ -1,10 +1,12 @@
 // Integration rows. Repositories take `db` (or a transaction) first; the caller owns the transaction.
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Db } from '../db/db.js';
-import type { IntegrationStatus, IntegrationsTable } from '../db/schema.js';
+import type { Database, IntegrationStatus } from '../db/schema.js';
 import type { SecretBox } from '../secrets.js';
 import type { OpenSesameConnection } from '../opensesame/opensesame.types.js';
 
+/** The row with every area's columns (core, plus 004's `uses_embedded_sandbox`). */
+type IntegrationsTable = Database['integrations'];
 export type Integration = Selectable<IntegrationsTable>;
 
 export async function insertIntegration(db: Db, row: Insertable<IntegrationsTable>): Promise<void> {

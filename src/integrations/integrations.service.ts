@@ -68,7 +68,7 @@ export async function activateIntegration(
         : `No user has the e-mail ${input.connectorAdminEmail}; the connector admin must be an author or administrator of this group.`,
     );
 
-  const connection = await resolveConnection(ctx, input);
+  const { connection, embedded } = await resolveConnection(ctx, input);
   await verifyConnection(ctx, connection);
 
   // Verified: only now is anything written.
@@ -80,6 +80,7 @@ export async function activateIntegration(
     client_secret_sealed: ctx.secrets.seal(connection.clientSecret),
     ciid_sealed: ctx.secrets.seal(connection.customerIntegrationId),
     connector_admin_user_id: connector.id,
+    uses_embedded_sandbox: embedded ? (1 as const) : (0 as const),
   };
   let id: string;
   if (existing) {
@@ -143,18 +144,24 @@ function newWebhookSecret(): string {
  * Fills what the admin left out: the operator's OpenSesame settings when the service has them
  * (normally OpenSesame's production hosts), else the embedded sandbox (started on first use).
  */
-async function resolveConnection(ctx: AppContext, input: ActivationInput): Promise<OpenSesameConnection> {
+async function resolveConnection(
+  ctx: AppContext,
+  input: ActivationInput,
+): Promise<{ connection: OpenSesameConnection; embedded: boolean }> {
   if ((input.clientId === undefined) !== (input.clientSecret === undefined))
     throw Invalid('invalid_request', 'Give both the OpenSesame client id and client secret, or neither.');
   const complete = input.clientId !== undefined && input.apiUrl !== undefined && input.tokenUrl !== undefined;
   const base = complete ? undefined : (ctx.config.openSesame ?? (await ctx.openSesameDefaults()));
-  return {
+  const connection = {
     apiUrl: input.apiUrl ?? base?.apiUrl ?? OPENSESAME_API_URL,
     tokenUrl: input.tokenUrl ?? base?.tokenUrl ?? OPENSESAME_TOKEN_URL,
     clientId: input.clientId ?? base?.clientId ?? '',
     clientSecret: input.clientSecret ?? base?.clientSecret ?? '',
     customerIntegrationId: input.customerIntegrationId,
   };
+  // Bound to the embedded sandbox only when its address came from the defaults.
+  const embedded = !ctx.config.openSesame && input.apiUrl === undefined;
+  return { connection, embedded };
 }
 
 async function verifyConnection(ctx: AppContext, connection: OpenSesameConnection): Promise<void> {
