@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { forEachEngine } from '../helpers/engines.js';
 import { fixedClock } from '../../src/clock.js';
 import { waitForSyncs } from '../../src/integrations/integrations.jobs.js';
-import { createCompany, secureLaunchUrls, type Company } from './setup.js';
+import { createCompany, type Company } from './setup.js';
 
 const START = '2026-06-10T10:00:00.000Z';
 
@@ -199,7 +199,6 @@ forEachEngine('integration lifecycle', (engine) => {
     assert.equal(confirmed.heldArchives.length, 0);
     assert.equal(confirmed.courses.archived, archivedBefore + 8);
     c.sandbox.catalogue.reset();
-    secureLaunchUrls(c.sandbox);
     await call('POST', '/sync', c.admin);
     await waitForSyncs(c.t.ctx);
     assert.equal((await call('GET', '', c.admin)).json().courses.archived, archivedBefore);
