@@ -19,8 +19,8 @@ export type CliDeps = {
 const AREA_COMMANDS: Array<(program: Command, deps: CliDeps) => void> = [
   registerPlatformCommands, // platform: admin create, token create
   registerSandboxCommand, // sandbox/sandbox.cli.ts
+  registerCatalogCommands, // catalog: sync, runs
 ];
-const AREA_COMMANDS: Array<(program: Command, deps: CliDeps) => void> = [registerCatalogCommands];
 
 export function fail(message: string, code = 1): never {
   console.error(message);
