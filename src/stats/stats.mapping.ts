@@ -56,7 +56,8 @@ export function statementToStatistic(s: Json): MappingOutcome {
 /**
  * The course ids an activity IRI may name, best first: the IRI itself (a course's external id or
  * xAPI activity id), then an id embedded in a URL — a `courseId`/`id`/`contentId` query parameter
- * or the last path segment (quickLaunch-style URLs such as `https://…/launch/<id>`).
+ * or the last path segment (quickLaunch-style URLs such as `https://…/launch/<id>`), or the last
+ * part of a URN. A bare id is not an IRI, so xAPI senders always wrap it in one of these.
  */
 export function courseKeyCandidates(objectId: string): string[] {
   const out = [objectId];
@@ -65,6 +66,12 @@ export function courseKeyCandidates(objectId: string): string[] {
     url = new URL(objectId);
   } catch {
     return out;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    // A URN such as `urn:opensesame:course:<id>`: the last colon-separated part.
+    const last = objectId.split(':').pop();
+    if (last) out.push(last);
+    return [...new Set(out)];
   }
   for (const name of ['courseId', 'course_id', 'contentId', 'id']) {
     const v = url.searchParams.get(name);

@@ -23,7 +23,7 @@ describe('statistics mapping (seed table)', () => {
   it('object.id → externalCourseId (the IRI, then ids embedded in a quickLaunch-style URL)', () => {
     assert.equal(map(stmt()).objectId, 'https://opensesame.example/course/abc');
     assert.deepEqual(courseKeyCandidates('https://os.example/quickLaunch?courseId=C-1&x=2'), ['https://os.example/quickLaunch?courseId=C-1&x=2', 'C-1', 'quickLaunch']);
-    assert.deepEqual(courseKeyCandidates('course-42'), ['course-42']);
+    assert.deepEqual(courseKeyCandidates('urn:opensesame:course:42'), ['urn:opensesame:course:42', '42']);
   });
   it('actor.mbox → learnerMail (case-insensitive, mailto: stripped)', () => assert.equal(map(stmt()).learnerMail, 'jane.doe@example.com'));
   it('result.completion → progress (true → 100; false → no change)', () => {
