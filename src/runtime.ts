@@ -6,9 +6,7 @@ import { startStatistics } from './stats/stats.worker.js';
 
 type Starter = (ctx: AppContext) => Promise<void>;
 
-const STARTERS: Array<[name: string, start: Starter]> = [
-  ['statistics', startStatistics],
-];
+const STARTERS: Array<[name: string, start: Starter]> = [['statistics', startStatistics]];
 
 export async function startBackground(ctx: AppContext): Promise<void> {
   for (const [name, start] of STARTERS) {

@@ -201,5 +201,4 @@ export interface CoreTables {
 }
 
 // Areas extend this with their own table interfaces (see src/db/README.md).
-export type Database = CoreTables & PlatformTables
-  & XapiTables;
+export type Database = CoreTables & PlatformTables & XapiTables;

@@ -12,10 +12,24 @@ export const LAUNCH_PROGRESS = 50;
  */
 export const COMPLETION_MERGE_WINDOW_MS = 15 * 60_000;
 
-export type Attempt = Omit<AttemptsTable, 'created_at' | 'updated_at' | 'user_id' | 'course_id' | 'origin'> & {
+export type Attempt = Omit<
+  AttemptsTable,
+  'created_at' | 'updated_at' | 'user_id' | 'course_id' | 'origin'
+> & {
   origin?: AttemptsTable['origin'];
 };
-export type AttemptPatch = Partial<Pick<Attempt, 'progress' | 'result' | 'score' | 'time_spent_ms' | 'first_activity_at' | 'last_activity_at' | 'completed_at'>>;
+export type AttemptPatch = Partial<
+  Pick<
+    Attempt,
+    | 'progress'
+    | 'result'
+    | 'score'
+    | 'time_spent_ms'
+    | 'first_activity_at'
+    | 'last_activity_at'
+    | 'completed_at'
+  >
+>;
 export type AttemptPlan =
   | { kind: 'update'; id: string; patch: AttemptPatch }
   | { kind: 'create'; attempt: Omit<Attempt, 'id'> & { origin: AttemptsTable['origin'] } };
@@ -23,19 +37,37 @@ export type AttemptPlan =
 export type Entry = { type: AttemptEntryType; id: string | null };
 
 const isOpen = (a: Attempt) => a.completed_at === null && a.progress < 100;
-const latestFirst = (a: Attempt, b: Attempt) => (a.last_activity_at < b.last_activity_at ? 1 : a.last_activity_at > b.last_activity_at ? -1 : 0);
+const latestFirst = (a: Attempt, b: Attempt) =>
+  a.last_activity_at < b.last_activity_at ? 1 : a.last_activity_at > b.last_activity_at ? -1 : 0;
 const maxIso = (a: string, b: string) => (a > b ? a : b);
 
 /** What a launch does to a learner's attempts on one course. */
 export function planLaunch(attempts: Attempt[], entry: Entry, now: string): AttemptPlan {
-  const open = attempts.filter((a) => isOpen(a) && a.entry_type === entry.type && a.entry_id === entry.id).sort(latestFirst)[0];
+  const open = attempts
+    .filter((a) => isOpen(a) && a.entry_type === entry.type && a.entry_id === entry.id)
+    .sort(latestFirst)[0];
   if (open)
-    return { kind: 'update', id: open.id, patch: { progress: Math.max(open.progress, LAUNCH_PROGRESS), last_activity_at: maxIso(open.last_activity_at, now) } };
+    return {
+      kind: 'update',
+      id: open.id,
+      patch: {
+        progress: Math.max(open.progress, LAUNCH_PROGRESS),
+        last_activity_at: maxIso(open.last_activity_at, now),
+      },
+    };
   return {
     kind: 'create',
     attempt: {
-      entry_type: entry.type, entry_id: entry.id, progress: LAUNCH_PROGRESS, result: null, score: null, time_spent_ms: null,
-      first_activity_at: now, last_activity_at: now, completed_at: null, origin: 'launch',
+      entry_type: entry.type,
+      entry_id: entry.id,
+      progress: LAUNCH_PROGRESS,
+      result: null,
+      score: null,
+      time_spent_ms: null,
+      first_activity_at: now,
+      last_activity_at: now,
+      completed_at: null,
+      origin: 'launch',
     },
   };
 }
@@ -45,15 +77,26 @@ export function planStatistic(attempts: Attempt[], s: Statistic): AttemptPlan {
   const target =
     attempts.filter(isOpen).sort(latestFirst)[0] ??
     attempts
-      .filter((a) => a.completed_at !== null && Math.abs(Date.parse(s.at) - Date.parse(a.completed_at)) <= COMPLETION_MERGE_WINDOW_MS)
+      .filter(
+        (a) =>
+          a.completed_at !== null &&
+          Math.abs(Date.parse(s.at) - Date.parse(a.completed_at)) <= COMPLETION_MERGE_WINDOW_MS,
+      )
       .sort(latestFirst)[0];
   if (!target) {
     return {
       kind: 'create',
       attempt: {
-        entry_type: 'catalog', entry_id: null, progress: s.progress ?? 0, result: s.result ?? null, score: s.score ?? null,
-        time_spent_ms: s.timeSpentMs ?? null, first_activity_at: s.at, last_activity_at: s.at,
-        completed_at: s.completedAt ?? null, origin: 'statement',
+        entry_type: 'catalog',
+        entry_id: null,
+        progress: s.progress ?? 0,
+        result: s.result ?? null,
+        score: s.score ?? null,
+        time_spent_ms: s.timeSpentMs ?? null,
+        first_activity_at: s.at,
+        last_activity_at: s.at,
+        completed_at: s.completedAt ?? null,
+        origin: 'statement',
       },
     };
   }

@@ -23,7 +23,8 @@ export type Statistic = {
   at: string;
 };
 
-export type MappingOutcome = { ok: true; statistic: Statistic } | { ok: false; reason: 'no_learner_mail' | 'not_a_course' };
+export type MappingOutcome =
+  { ok: true; statistic: Statistic } | { ok: false; reason: 'no_learner_mail' | 'not_a_course' };
 
 export function statementToStatistic(s: Json): MappingOutcome {
   const object = isPlainObject(s.object) ? s.object : {};
@@ -34,7 +35,10 @@ export function statementToStatistic(s: Json): MappingOutcome {
   const at = new Date(String(s.timestamp ?? s.stored)).toISOString();
   const statistic: Statistic = {
     objectId: object.id,
-    learnerMail: actor.mbox.replace(/^mailto:/i, '').trim().toLowerCase(),
+    learnerMail: actor.mbox
+      .replace(/^mailto:/i, '')
+      .trim()
+      .toLowerCase(),
     at,
   };
   const result = isPlainObject(s.result) ? s.result : {};

@@ -21,8 +21,17 @@ function base(db: Db) {
     .innerJoin('users as u', 'u.id', 'a.user_id')
     .innerJoin('courses as c', 'c.id', 'a.course_id')
     .select([
-      'a.user_id', 'u.name as user_name', 'u.email as user_email', 'a.course_id', 'c.name as course_name',
-      'a.progress', 'a.result', 'a.score', 'a.time_spent_ms', 'a.last_activity_at', 'a.completed_at',
+      'a.user_id',
+      'u.name as user_name',
+      'u.email as user_email',
+      'a.course_id',
+      'c.name as course_name',
+      'a.progress',
+      'a.result',
+      'a.score',
+      'a.time_spent_ms',
+      'a.last_activity_at',
+      'a.completed_at',
     ])
     .orderBy('a.last_activity_at');
 }
@@ -41,16 +50,32 @@ export async function attemptsForGroup(db: Db, groupId: string): Promise<Attempt
     .where('a.user_id', 'in', db.selectFrom('memberships').select('user_id').where('group_id', '=', groupId))
     .where((eb) =>
       eb.or([
-        eb('a.course_id', 'in', eb.selectFrom('catalog_entries').select('course_id').where('group_id', '=', groupId)),
-        eb('a.course_id', 'in', eb.selectFrom('library_entries').select('course_id').where('group_id', '=', groupId)),
-        eb('c.integration_id', 'in', eb.selectFrom('integrations').select('id').where('group_id', '=', groupId)),
+        eb(
+          'a.course_id',
+          'in',
+          eb.selectFrom('catalog_entries').select('course_id').where('group_id', '=', groupId),
+        ),
+        eb(
+          'a.course_id',
+          'in',
+          eb.selectFrom('library_entries').select('course_id').where('group_id', '=', groupId),
+        ),
+        eb(
+          'c.integration_id',
+          'in',
+          eb.selectFrom('integrations').select('id').where('group_id', '=', groupId),
+        ),
       ]),
     )
     .execute();
 }
 
 export async function countGroupMembers(db: Db, groupId: string): Promise<number> {
-  const row = await db.selectFrom('memberships').select((eb) => eb.fn.countAll<number>().as('n')).where('group_id', '=', groupId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('memberships')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('group_id', '=', groupId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -66,9 +91,13 @@ export async function courseOwnerGroup(db: Db, courseId: string): Promise<string
 }
 
 export async function integrationGroup(db: Db, integrationId: string): Promise<string | undefined> {
-  return (await db.selectFrom('integrations').select('group_id').where('id', '=', integrationId).executeTakeFirst())?.group_id;
+  return (
+    await db.selectFrom('integrations').select('group_id').where('id', '=', integrationId).executeTakeFirst()
+  )?.group_id;
 }
 
 export async function groupsOfMember(db: Db, userId: string): Promise<string[]> {
-  return (await db.selectFrom('memberships').select('group_id').where('user_id', '=', userId).execute()).map((r) => r.group_id);
+  return (await db.selectFrom('memberships').select('group_id').where('user_id', '=', userId).execute()).map(
+    (r) => r.group_id,
+  );
 }

@@ -2,7 +2,13 @@
 import type { Db, Engine } from '../db/db.js';
 import type { StatsState, UnmatchedReason } from '../xapi/xapi.tables.js';
 
-export type PendingStatement = { seq: number; id: string; integration_id: string; statement: string; stored: string };
+export type PendingStatement = {
+  seq: number;
+  id: string;
+  integration_id: string;
+  statement: string;
+  stored: string;
+};
 
 /** The oldest pending statements; on PostgreSQL locked so that two instances never apply one twice. */
 export async function claimPending(db: Db, engine: Engine, limit: number): Promise<PendingStatement[]> {
@@ -17,11 +23,17 @@ export async function claimPending(db: Db, engine: Engine, limit: number): Promi
 }
 
 export async function setStatsState(db: Db, seqs: number[], state: StatsState): Promise<void> {
-  if (seqs.length) await db.updateTable('xapi_statements').set({ stats_state: state }).where('seq', 'in', seqs).execute();
+  if (seqs.length)
+    await db.updateTable('xapi_statements').set({ stats_state: state }).where('seq', 'in', seqs).execute();
 }
 
 /** The integration's course an activity names: exact id first, then ids embedded in the IRI. */
-export async function findCourseForActivity(db: Db, integrationId: string, objectId: string, candidates: string[]) {
+export async function findCourseForActivity(
+  db: Db,
+  integrationId: string,
+  objectId: string,
+  candidates: string[],
+) {
   const rows = await db
     .selectFrom('courses')
     .select(['id', 'external_id', 'xapi_activity_id'])
@@ -34,13 +46,25 @@ export async function findCourseForActivity(db: Db, integrationId: string, objec
 }
 
 export async function findUserIdByMail(db: Db, mail: string): Promise<string | undefined> {
-  const row = await db.selectFrom('users').select('id').where('email_normalized', '=', mail).executeTakeFirst();
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where('email_normalized', '=', mail)
+    .executeTakeFirst();
   return row?.id;
 }
 
 export async function putUnmatched(
   db: Db,
-  row: { statement_seq: number; integration_id: string; statement_id: string; reason: UnmatchedReason; learner_mail: string | null; course_key: string | null; received_at: string },
+  row: {
+    statement_seq: number;
+    integration_id: string;
+    statement_id: string;
+    reason: UnmatchedReason;
+    learner_mail: string | null;
+    course_key: string | null;
+    received_at: string;
+  },
 ): Promise<void> {
   await db
     .insertInto('stats_unmatched')
@@ -57,7 +81,15 @@ export async function listUnmatched(db: Db, integrationId: string, limit: number
   return db
     .selectFrom('stats_unmatched as u')
     .innerJoin('xapi_statements as s', 's.seq', 'u.statement_seq')
-    .select(['u.statement_id', 'u.reason', 'u.learner_mail', 'u.course_key', 'u.received_at', 's.verb_id', 's.timestamp'])
+    .select([
+      'u.statement_id',
+      'u.reason',
+      'u.learner_mail',
+      'u.course_key',
+      'u.received_at',
+      's.verb_id',
+      's.timestamp',
+    ])
     .where('u.integration_id', '=', integrationId)
     .orderBy('u.statement_seq', 'desc')
     .limit(limit)
@@ -66,7 +98,10 @@ export async function listUnmatched(db: Db, integrationId: string, limit: number
 }
 
 /** Unmatched rows that a new learner or course may now resolve (all of them when no filter). */
-export async function unmatchedCandidates(db: Db, filter: { mail?: string; integrationId?: string; reason?: UnmatchedReason }) {
+export async function unmatchedCandidates(
+  db: Db,
+  filter: { mail?: string; integrationId?: string; reason?: UnmatchedReason },
+) {
   let q = db.selectFrom('stats_unmatched').select(['statement_seq', 'course_key', 'integration_id']);
   if (filter.mail !== undefined) q = q.where('learner_mail', '=', filter.mail);
   if (filter.integrationId !== undefined) q = q.where('integration_id', '=', filter.integrationId);
@@ -75,9 +110,14 @@ export async function unmatchedCandidates(db: Db, filter: { mail?: string; integ
 }
 
 export async function getUserMail(db: Db, userId: string): Promise<string | undefined> {
-  return (await db.selectFrom('users').select('email_normalized').where('id', '=', userId).executeTakeFirst())?.email_normalized;
+  return (await db.selectFrom('users').select('email_normalized').where('id', '=', userId).executeTakeFirst())
+    ?.email_normalized;
 }
 
 export async function getCourseKeys(db: Db, courseId: string) {
-  return db.selectFrom('courses').select(['integration_id', 'external_id', 'xapi_activity_id']).where('id', '=', courseId).executeTakeFirst();
+  return db
+    .selectFrom('courses')
+    .select(['integration_id', 'external_id', 'xapi_activity_id'])
+    .where('id', '=', courseId)
+    .executeTakeFirst();
 }

@@ -35,8 +35,12 @@ async function guardLearner(request: FastifyRequest, userId: string): Promise<vo
   const me = await requireUser(request);
   if (me.isPlatformAdmin || me.userId === userId) return;
   const db = request.server.ctx.db;
-  for (const g of await groupsOfMember(db, userId)) if (await userHasGroupRole(db, me.userId, g, STAFF)) return;
-  throw Forbidden('insufficient_role', 'Only the learner, or an admin or coach of one of their groups, sees these statistics.');
+  for (const g of await groupsOfMember(db, userId))
+    if (await userHasGroupRole(db, me.userId, g, STAFF)) return;
+  throw Forbidden(
+    'insufficient_role',
+    'Only the learner, or an admin or coach of one of their groups, sees these statistics.',
+  );
 }
 
 export const statsRoutes: FastifyPluginAsync = async (app) => {
@@ -49,14 +53,18 @@ export const statsRoutes: FastifyPluginAsync = async (app) => {
     return { items: summarize(await attemptsForCourse(db, id)) };
   });
 
-  app.get('/api/v1/courses/:id/statistics.csv', { schema: { tags, params: IdParams } }, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    await guardCourse(request, id);
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="course-${id}-statistics.csv"`)
-      .send(toCsv(summarize(await attemptsForCourse(db, id))));
-  });
+  app.get(
+    '/api/v1/courses/:id/statistics.csv',
+    { schema: { tags, params: IdParams } },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      await guardCourse(request, id);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('Content-Disposition', `attachment; filename="course-${id}-statistics.csv"`)
+        .send(toCsv(summarize(await attemptsForCourse(db, id))));
+    },
+  );
 
   app.get('/api/v1/users/:id/statistics', { schema: { tags, params: IdParams } }, async (request) => {
     const { id } = request.params as { id: string };
@@ -71,29 +79,41 @@ export const statsRoutes: FastifyPluginAsync = async (app) => {
     return { members: await countGroupMembers(db, id), courses: completionRates(lines), items: lines };
   });
 
-  app.get('/api/v1/groups/:id/statistics.csv', { schema: { tags, params: IdParams } }, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    await requireGroupRole(request, id, STAFF);
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="group-${id}-statistics.csv"`)
-      .send(toCsv(summarize(await attemptsForGroup(db, id))));
-  });
+  app.get(
+    '/api/v1/groups/:id/statistics.csv',
+    { schema: { tags, params: IdParams } },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      await requireGroupRole(request, id, STAFF);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('Content-Disposition', `attachment; filename="group-${id}-statistics.csv"`)
+        .send(toCsv(summarize(await attemptsForGroup(db, id))));
+    },
+  );
 
-  app.get('/api/v1/integrations/:id/unmatched-statements', { schema: { tags, params: IdParams, querystring: Paging } }, async (request) => {
-    const { id } = request.params as { id: string };
-    const { limit, offset } = request.query as { limit: number; offset: number };
-    const groupId = await integrationGroup(db, id);
-    if (!groupId) throw NotFound('integration_not_found', `No integration ${id}.`);
-    await requireGroupRole(request, groupId, ['admin']);
-    return { items: await listUnmatched(db, id, limit, offset) };
-  });
+  app.get(
+    '/api/v1/integrations/:id/unmatched-statements',
+    { schema: { tags, params: IdParams, querystring: Paging } },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const { limit, offset } = request.query as { limit: number; offset: number };
+      const groupId = await integrationGroup(db, id);
+      if (!groupId) throw NotFound('integration_not_found', `No integration ${id}.`);
+      await requireGroupRole(request, groupId, ['admin']);
+      return { items: await listUnmatched(db, id, limit, offset) };
+    },
+  );
 
-  app.post('/api/v1/integrations/:id/unmatched-statements/retry', { schema: { tags, params: IdParams } }, async (request) => {
-    const { id } = request.params as { id: string };
-    const groupId = await integrationGroup(db, id);
-    if (!groupId) throw NotFound('integration_not_found', `No integration ${id}.`);
-    await requireGroupRole(request, groupId, ['admin']);
-    return { requeued: await applyPendingStatements(app.ctx) };
-  });
+  app.post(
+    '/api/v1/integrations/:id/unmatched-statements/retry',
+    { schema: { tags, params: IdParams } },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const groupId = await integrationGroup(db, id);
+      if (!groupId) throw NotFound('integration_not_found', `No integration ${id}.`);
+      await requireGroupRole(request, groupId, ['admin']);
+      return { requeued: await applyPendingStatements(app.ctx) };
+    },
+  );
 };

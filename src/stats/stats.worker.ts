@@ -79,16 +79,39 @@ async function drainChunk(ctx: AppContext): Promise<number> {
 async function applyOne(db: Db, row: PendingStatement, now: string): Promise<boolean> {
   const statement = JSON.parse(row.statement) as Json;
   const mapped = statementToStatistic(statement);
-  const unmatched = (reason: 'unknown_learner' | 'unknown_course' | 'no_learner_mail' | 'not_a_course', mail: string | null, key: string | null) =>
-    putUnmatched(db, { statement_seq: row.seq, integration_id: row.integration_id, statement_id: row.id, reason, learner_mail: mail, course_key: key, received_at: row.stored }).then(() => false);
+  const unmatched = (
+    reason: 'unknown_learner' | 'unknown_course' | 'no_learner_mail' | 'not_a_course',
+    mail: string | null,
+    key: string | null,
+  ) =>
+    putUnmatched(db, {
+      statement_seq: row.seq,
+      integration_id: row.integration_id,
+      statement_id: row.id,
+      reason,
+      learner_mail: mail,
+      course_key: key,
+      received_at: row.stored,
+    }).then(() => false);
   if (!mapped.ok) return unmatched(mapped.reason, null, null);
   const s = mapped.statistic;
   // Only this integration's courses (archived ones included) can receive its statistics.
-  const course = await findCourseForActivity(db, row.integration_id, s.objectId, courseKeyCandidates(s.objectId));
+  const course = await findCourseForActivity(
+    db,
+    row.integration_id,
+    s.objectId,
+    courseKeyCandidates(s.objectId),
+  );
   if (!course) return unmatched('unknown_course', s.learnerMail, s.objectId);
   const userId = await findUserIdByMail(db, s.learnerMail);
   if (!userId) return unmatched('unknown_learner', s.learnerMail, s.objectId);
-  await applyAttemptPlan(db, userId, course.id, planStatistic(await attemptsOf(db, userId, course.id), s), now);
+  await applyAttemptPlan(
+    db,
+    userId,
+    course.id,
+    planStatistic(await attemptsOf(db, userId, course.id), s),
+    now,
+  );
   return true;
 }
 
@@ -97,18 +120,29 @@ async function applyOne(db: Db, row: PendingStatement, now: string): Promise<boo
  * then applies them. With neither, re-queues every unmatched statement (the periodic re-check).
  * Returns how many were re-queued.
  */
-export async function applyPendingStatements(ctx: AppContext, filter: { userId?: string; courseId?: string } = {}): Promise<number> {
+export async function applyPendingStatements(
+  ctx: AppContext,
+  filter: { userId?: string; courseId?: string } = {},
+): Promise<number> {
   const seqs = new Set<number>();
   if (filter.userId) {
     const mail = await getUserMail(ctx.db, filter.userId);
-    if (mail) for (const r of await unmatchedCandidates(ctx.db, { mail, reason: 'unknown_learner' })) seqs.add(r.statement_seq);
+    if (mail)
+      for (const r of await unmatchedCandidates(ctx.db, { mail, reason: 'unknown_learner' }))
+        seqs.add(r.statement_seq);
   }
   if (filter.courseId) {
     const course = await getCourseKeys(ctx.db, filter.courseId);
     if (course?.integration_id) {
-      for (const r of await unmatchedCandidates(ctx.db, { integrationId: course.integration_id, reason: 'unknown_course' })) {
+      for (const r of await unmatchedCandidates(ctx.db, {
+        integrationId: course.integration_id,
+        reason: 'unknown_course',
+      })) {
         const key = r.course_key ?? '';
-        if (key === course.xapi_activity_id || (course.external_id !== null && courseKeyCandidates(key).includes(course.external_id)))
+        if (
+          key === course.xapi_activity_id ||
+          (course.external_id !== null && courseKeyCandidates(key).includes(course.external_id))
+        )
           seqs.add(r.statement_seq);
       }
     }
@@ -126,7 +160,9 @@ export async function applyPendingStatements(ctx: AppContext, filter: { userId?:
 export async function startStatistics(ctx: AppContext): Promise<void> {
   kickStatistics(ctx);
   const timer = setInterval(() => {
-    applyPendingStatements(ctx).catch((err: unknown) => ctx.log.error({ err }, 'unmatched statistics re-check failed'));
+    applyPendingStatements(ctx).catch((err: unknown) =>
+      ctx.log.error({ err }, 'unmatched statistics re-check failed'),
+    );
   }, RECHECK_INTERVAL_MS);
   timer.unref();
   ctx.onDestroy(() => clearInterval(timer));

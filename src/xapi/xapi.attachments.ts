@@ -11,16 +11,32 @@ export const SIGNATURE_USAGE = 'http://adlnet.gov/expapi/attachments/signature';
 
 export type AttachmentBytes = { sha2: string; contentType: string; content: Buffer };
 
-export function checkAttachments(statements: Json[], parts: Part[]): { issues: ValidationIssue[]; bytes: AttachmentBytes[] } {
+export function checkAttachments(
+  statements: Json[],
+  parts: Part[],
+): { issues: ValidationIssue[]; bytes: AttachmentBytes[] } {
   const issues: ValidationIssue[] = [];
   const byHash = new Map<string, Part>();
   parts.forEach((p, i) => {
     const hash = p.headers['x-experience-api-hash']?.toLowerCase();
-    if (!hash) return issues.push({ path: `part[${i + 1}]`, rule: 'Communication 1.5.2', message: 'X-Experience-API-Hash header is required' });
+    if (!hash)
+      return issues.push({
+        path: `part[${i + 1}]`,
+        rule: 'Communication 1.5.2',
+        message: 'X-Experience-API-Hash header is required',
+      });
     if (p.headers['content-transfer-encoding']?.toLowerCase() !== 'binary')
-      issues.push({ path: `part[${i + 1}]`, rule: 'Communication 1.5.2', message: 'Content-Transfer-Encoding: binary is required' });
+      issues.push({
+        path: `part[${i + 1}]`,
+        rule: 'Communication 1.5.2',
+        message: 'Content-Transfer-Encoding: binary is required',
+      });
     if (hash.length === 64 && sha256Hex(p.body) !== hash)
-      issues.push({ path: `part[${i + 1}]`, rule: 'Data 2.4.11', message: 'the part does not match its SHA-256 hash' });
+      issues.push({
+        path: `part[${i + 1}]`,
+        rule: 'Data 2.4.11',
+        message: 'the part does not match its SHA-256 hash',
+      });
     byHash.set(hash, p);
   });
   const used = new Set<string>();
@@ -33,12 +49,21 @@ export function checkAttachments(statements: Json[], parts: Part[]): { issues: V
       const part = byHash.get(sha2);
       const path = `$[${i}].attachments[${j}]`;
       if (!part) {
-        if (a.fileUrl === undefined) issues.push({ path, rule: 'Communication 1.5.2', message: 'no part carries this attachment and it has no fileUrl' });
+        if (a.fileUrl === undefined)
+          issues.push({
+            path,
+            rule: 'Communication 1.5.2',
+            message: 'no part carries this attachment and it has no fileUrl',
+          });
         return;
       }
       used.add(sha2);
       if (!bytes.some((b) => b.sha2 === sha2))
-        bytes.push({ sha2, contentType: String(part.headers['content-type'] ?? a.contentType), content: part.body });
+        bytes.push({
+          sha2,
+          contentType: String(part.headers['content-type'] ?? a.contentType),
+          content: part.body,
+        });
       if (a.usageType === SIGNATURE_USAGE) {
         const problem = signatureProblem(s, part.body.toString('utf8'));
         if (problem) issues.push({ path, rule: 'Data 2.6 (signed statements)', message: problem });
@@ -46,14 +71,20 @@ export function checkAttachments(statements: Json[], parts: Part[]): { issues: V
     });
   });
   for (const hash of byHash.keys())
-    if (!used.has(hash)) issues.push({ path: `part ${hash}`, rule: 'Communication 1.5.2', message: 'a part matches no attachment of the statements' });
+    if (!used.has(hash))
+      issues.push({
+        path: `part ${hash}`,
+        rule: 'Communication 1.5.2',
+        message: 'a part matches no attachment of the statements',
+      });
   return { issues, bytes };
 }
 
 function signatureProblem(statement: Json, jws: string): string | undefined {
   try {
     const header = decodeProtectedHeader(jws);
-    if (!['RS256', 'RS384', 'RS512'].includes(String(header.alg))) return 'the JWS must use RS256, RS384 or RS512';
+    if (!['RS256', 'RS384', 'RS512'].includes(String(header.alg)))
+      return 'the JWS must use RS256, RS384 or RS512';
     const payload = decodeJwt(jws) as Json;
     if (!sameStatement(payload, statement)) return 'the JWS payload is not the statement it is attached to';
     return undefined;

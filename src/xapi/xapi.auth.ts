@@ -5,11 +5,21 @@
 import crypto from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import type { AppContext } from '../context.js';
-import { getIntegration, getIntegrationByWebhookClientId, type Integration } from '../integrations/integrations.repository.js';
+import {
+  getIntegration,
+  getIntegrationByWebhookClientId,
+  type Integration,
+} from '../integrations/integrations.repository.js';
 import { safeEqual, sha256 } from '../secrets.js';
 import { getSealedSigningKey, putSealedSigningKeyOnce } from './xapi.keys.repository.js';
 import { createFailureLimiter, type FailureLimiter } from './xapi.ratelimit.js';
-import { credentialsUsable, parseBasic, previousSecretUsable, TOKEN_TTL_SECONDS, type Scope } from './xapi.credentials.js';
+import {
+  credentialsUsable,
+  parseBasic,
+  previousSecretUsable,
+  TOKEN_TTL_SECONDS,
+  type Scope,
+} from './xapi.credentials.js';
 
 export const CACHE_TTL_MS = 1000;
 const ISSUER = 'sesame-bridge';
@@ -17,7 +27,13 @@ const AUDIENCE = 'xapi';
 
 export type XapiCaller = { integration: Integration; scopes: Scope[]; via: 'bearer' | 'basic' };
 
-export type AuthFailure = { ok: false; status: 401 | 429; code: string; message: string; retryAfter?: number };
+export type AuthFailure = {
+  ok: false;
+  status: 401 | 429;
+  code: string;
+  message: string;
+  retryAfter?: number;
+};
 
 type Cached<T> = { value: T; until: number };
 
@@ -55,7 +71,11 @@ function signingKey(ctx: AppContext): Promise<Uint8Array> {
   rt.key ??= (async () => {
     let sealed = await getSealedSigningKey(ctx.db);
     if (!sealed)
-      sealed = await putSealedSigningKeyOnce(ctx.db, ctx.secrets.seal(crypto.randomBytes(32).toString('base64')), ctx.clock.now().toISOString());
+      sealed = await putSealedSigningKeyOnce(
+        ctx.db,
+        ctx.secrets.seal(crypto.randomBytes(32).toString('base64')),
+        ctx.clock.now().toISOString(),
+      );
     return new Uint8Array(Buffer.from(ctx.secrets.open(sealed), 'base64'));
   })().catch((err: unknown) => {
     rt.key = undefined;
@@ -79,7 +99,11 @@ async function integrationById(ctx: AppContext, id: string, nowMs: number): Prom
 }
 
 /** Checks a client id and secret (current, or previous during a rotation's grace). */
-export async function checkClient(ctx: AppContext, clientId: string, secret: string): Promise<Integration | undefined> {
+export async function checkClient(
+  ctx: AppContext,
+  clientId: string,
+  secret: string,
+): Promise<Integration | undefined> {
   const now = ctx.clock.now();
   const rt = runtime(ctx);
   const cacheKey = sha256(`${clientId}\u0000${secret}`);
@@ -92,14 +116,19 @@ export async function checkClient(ctx: AppContext, clientId: string, secret: str
   if (!row || !credentialsUsable(row, now)) return undefined;
   const matches =
     safeEqual(ctx.secrets.open(row.webhook_secret_sealed), secret) ||
-    (previousSecretUsable(row, now) && safeEqual(ctx.secrets.open(row.previous_webhook_secret_sealed ?? ''), secret));
+    (previousSecretUsable(row, now) &&
+      safeEqual(ctx.secrets.open(row.previous_webhook_secret_sealed ?? ''), secret));
   if (!matches) return undefined;
   remember(rt.basics, cacheKey, row.id, now.getTime() + CACHE_TTL_MS);
   remember(rt.integrations, row.id, row, now.getTime() + CACHE_TTL_MS);
   return row;
 }
 
-export async function issueToken(ctx: AppContext, integration: Integration, scopes: Scope[]): Promise<string> {
+export async function issueToken(
+  ctx: AppContext,
+  integration: Integration,
+  scopes: Scope[],
+): Promise<string> {
   const now = Math.floor(ctx.clock.now().getTime() / 1000);
   return new SignJWT({ ver: integration.credentials_version, scope: scopes.join(' ') })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -124,8 +153,17 @@ async function verifyBearer(ctx: AppContext, token: string): Promise<XapiCaller 
         audience: AUDIENCE,
         currentDate: now,
       });
-      if (typeof payload.sub !== 'string' || typeof payload.ver !== 'number' || typeof payload.exp !== 'number') return undefined;
-      const value = { integrationId: payload.sub, version: payload.ver, scopes: String(payload.scope ?? '').split(' ') as Scope[] };
+      if (
+        typeof payload.sub !== 'string' ||
+        typeof payload.ver !== 'number' ||
+        typeof payload.exp !== 'number'
+      )
+        return undefined;
+      const value = {
+        integrationId: payload.sub,
+        version: payload.ver,
+        scopes: String(payload.scope ?? '').split(' ') as Scope[],
+      };
       claims = { value, until: payload.exp * 1000 };
       remember(rt.tokens, token, value, Math.min(payload.exp * 1000, now.getTime() + 60_000));
     } catch {
@@ -133,7 +171,8 @@ async function verifyBearer(ctx: AppContext, token: string): Promise<XapiCaller 
     }
   }
   const row = await integrationById(ctx, claims.value.integrationId, now.getTime());
-  if (!row || row.credentials_version !== claims.value.version || !credentialsUsable(row, now)) return undefined;
+  if (!row || row.credentials_version !== claims.value.version || !credentialsUsable(row, now))
+    return undefined;
   return { integration: row, scopes: claims.value.scopes, via: 'bearer' };
 }
 
@@ -146,18 +185,43 @@ export async function authenticate(
   const bearer = authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
   if (bearer) {
     const caller = await verifyBearer(ctx, bearer);
-    return caller ?? { ok: false, status: 401, code: 'invalid_token', message: 'The access token is invalid, expired or revoked.' };
+    return (
+      caller ?? {
+        ok: false,
+        status: 401,
+        code: 'invalid_token',
+        message: 'The access token is invalid, expired or revoked.',
+      }
+    );
   }
   const basic = parseBasic(authorization);
-  if (!basic) return { ok: false, status: 401, code: 'authentication_required', message: 'Send a Bearer token or HTTP Basic credentials.' };
+  if (!basic)
+    return {
+      ok: false,
+      status: 401,
+      code: 'authentication_required',
+      message: 'Send a Bearer token or HTTP Basic credentials.',
+    };
   const nowMs = ctx.clock.now().getTime();
   const keys = [`client:${basic.id}`, `ip:${ip}`];
   const wait = runtime(ctx).limiter.blockedFor(keys, nowMs);
-  if (wait > 0) return { ok: false, status: 429, code: 'too_many_failures', message: 'Too many failed attempts; wait and retry.', retryAfter: wait };
+  if (wait > 0)
+    return {
+      ok: false,
+      status: 429,
+      code: 'too_many_failures',
+      message: 'Too many failed attempts; wait and retry.',
+      retryAfter: wait,
+    };
   const row = await checkClient(ctx, basic.id, basic.secret);
   if (!row) {
     runtime(ctx).limiter.fail(keys, nowMs);
-    return { ok: false, status: 401, code: 'invalid_credentials', message: 'Unknown client or wrong secret.' };
+    return {
+      ok: false,
+      status: 401,
+      code: 'invalid_credentials',
+      message: 'Unknown client or wrong secret.',
+    };
   }
   return { integration: row, scopes: ['xapi:all'], via: 'basic' };
 }

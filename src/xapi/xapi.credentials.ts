@@ -11,25 +11,35 @@ export function parseScope(raw: unknown): Scope[] | undefined {
   if (raw === undefined || raw === null || raw === '') return ['xapi:write'];
   if (typeof raw !== 'string') return undefined;
   const parts = [...new Set(raw.split(' ').filter(Boolean))];
-  if (parts.length === 0 || !parts.every((p) => (KNOWN_SCOPES as readonly string[]).includes(p))) return undefined;
+  if (parts.length === 0 || !parts.every((p) => (KNOWN_SCOPES as readonly string[]).includes(p)))
+    return undefined;
   return parts as Scope[];
 }
 
-export const canWrite = (scopes: readonly Scope[]) => scopes.includes('xapi:write') || scopes.includes('xapi:all');
-export const canRead = (scopes: readonly Scope[]) => scopes.includes('xapi:read') || scopes.includes('xapi:all');
+export const canWrite = (scopes: readonly Scope[]) =>
+  scopes.includes('xapi:write') || scopes.includes('xapi:all');
+export const canRead = (scopes: readonly Scope[]) =>
+  scopes.includes('xapi:read') || scopes.includes('xapi:all');
 
 /**
  * Whether an integration's credentials still work at `now`: while it is set up or active, and after
  * a deactivation only until `credentials_valid_until` (the grace period for completions in flight).
  */
-export function credentialsUsable(row: Pick<Integration, 'status' | 'credentials_valid_until'>, now: Date): boolean {
-  if (row.credentials_valid_until !== null && now.getTime() >= Date.parse(row.credentials_valid_until)) return false;
+export function credentialsUsable(
+  row: Pick<Integration, 'status' | 'credentials_valid_until'>,
+  now: Date,
+): boolean {
+  if (row.credentials_valid_until !== null && now.getTime() >= Date.parse(row.credentials_valid_until))
+    return false;
   if (row.status === 'active' || row.status === 'setting-up') return true;
   return row.credentials_valid_until !== null;
 }
 
 /** Whether the previous secret (kept after a rotation) is still accepted at `now`. */
-export function previousSecretUsable(row: Pick<Integration, 'previous_webhook_secret_sealed' | 'previous_secret_valid_until'>, now: Date): boolean {
+export function previousSecretUsable(
+  row: Pick<Integration, 'previous_webhook_secret_sealed' | 'previous_secret_valid_until'>,
+  now: Date,
+): boolean {
   return (
     row.previous_webhook_secret_sealed !== null &&
     row.previous_secret_valid_until !== null &&

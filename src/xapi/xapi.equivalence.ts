@@ -30,7 +30,8 @@ function canonical(v: unknown, key: string | undefined): unknown {
     }
     out[name] = canonical(value, k);
   }
-  if (key === 'object' && out.objectType === undefined && typeof out.id === 'string') out.objectType = 'Activity';
+  if (key === 'object' && out.objectType === undefined && typeof out.id === 'string')
+    out.objectType = 'Activity';
   if ((key === 'actor' || key === 'instructor') && out.objectType === undefined) out.objectType = 'Agent';
   return out;
 }

@@ -47,14 +47,19 @@ export function parseMultipart(body: Buffer, boundary: string): Part[] | undefin
 export const sha256Hex = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 
 /** A multipart/mixed body: a JSON part then one part per attachment. */
-export function buildMultipart(json: unknown, attachments: Array<{ sha2: string; contentType: string; content: Buffer }>) {
+export function buildMultipart(
+  json: unknown,
+  attachments: Array<{ sha2: string; contentType: string; content: Buffer }>,
+) {
   const boundary = `xapi-${crypto.randomBytes(12).toString('hex')}`;
   const chunks: Buffer[] = [
     Buffer.from(`--${boundary}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(json)}\r\n`),
   ];
   for (const a of attachments) {
     chunks.push(
-      Buffer.from(`--${boundary}\r\nContent-Type: ${a.contentType}\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: ${a.sha2}\r\n\r\n`),
+      Buffer.from(
+        `--${boundary}\r\nContent-Type: ${a.contentType}\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: ${a.sha2}\r\n\r\n`,
+      ),
       a.content,
       Buffer.from('\r\n'),
     );

@@ -9,14 +9,32 @@ import type { StatementQuery } from './xapi.repository.js';
 export const MAX_LIMIT = 500;
 
 const KNOWN = new Set([
-  'statementId', 'voidedStatementId', 'agent', 'verb', 'activity', 'registration', 'related_activities',
-  'related_agents', 'since', 'until', 'limit', 'format', 'attachments', 'ascending', 'cursor',
+  'statementId',
+  'voidedStatementId',
+  'agent',
+  'verb',
+  'activity',
+  'registration',
+  'related_activities',
+  'related_agents',
+  'since',
+  'until',
+  'limit',
+  'format',
+  'attachments',
+  'ascending',
+  'cursor',
 ]);
 const SINGLE_OK = new Set(['statementId', 'voidedStatementId', 'format', 'attachments']);
 
 export type ParsedQuery =
   | { kind: 'one'; id: string; voided: boolean; format: ReadFormat; attachments: boolean }
-  | { kind: 'list'; query: Omit<StatementQuery, 'ceiling'> & { ceiling?: number }; format: ReadFormat; attachments: boolean };
+  | {
+      kind: 'list';
+      query: Omit<StatementQuery, 'ceiling'> & { ceiling?: number };
+      format: ReadFormat;
+      attachments: boolean;
+    };
 
 export type QueryProblem = { problem: string };
 
@@ -31,13 +49,15 @@ export function parseStatementQuery(params: Record<string, string>): ParsedQuery
   try {
     for (const k of Object.keys(params)) if (!KNOWN.has(k)) throw new Error(`unknown parameter ${k}`);
     const format = (params.format ?? 'exact') as ReadFormat;
-    if (!['exact', 'ids', 'canonical'].includes(format)) throw new Error('format must be exact, ids or canonical');
+    if (!['exact', 'ids', 'canonical'].includes(format))
+      throw new Error('format must be exact, ids or canonical');
     const attachments = bool(params.attachments, 'attachments');
     const single = params.statementId ?? params.voidedStatementId;
     if (params.statementId !== undefined && params.voidedStatementId !== undefined)
       throw new Error('use statementId or voidedStatementId, not both');
     if (single !== undefined) {
-      for (const k of Object.keys(params)) if (!SINGLE_OK.has(k)) throw new Error(`${k} cannot be combined with a statement id`);
+      for (const k of Object.keys(params))
+        if (!SINGLE_OK.has(k)) throw new Error(`${k} cannot be combined with a statement id`);
       if (!isUuid(single)) throw new Error('the statement id must be a UUID');
       return { kind: 'one', id: single, voided: params.voidedStatementId !== undefined, format, attachments };
     }
@@ -60,9 +80,12 @@ export function parseStatementQuery(params: Record<string, string>): ParsedQuery
       } catch {
         throw new Error('agent must be JSON');
       }
-      const issues = isPlainObject(agent) ? validateStatement({ actor: agent, verb: { id: 'urn:x:v' }, object: { id: 'urn:x:o' } }, '2.0') : [];
+      const issues = isPlainObject(agent)
+        ? validateStatement({ actor: agent, verb: { id: 'urn:x:v' }, object: { id: 'urn:x:o' } }, '2.0')
+        : [];
       const key = agentKey(agent);
-      if (!isPlainObject(agent) || issues.length || key === undefined) throw new Error('agent must be an identified Agent or Group');
+      if (!isPlainObject(agent) || issues.length || key === undefined)
+        throw new Error('agent must be an identified Agent or Group');
       q.agent = key;
     }
     if (params.verb !== undefined) {

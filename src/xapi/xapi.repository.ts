@@ -3,7 +3,14 @@ import { sql } from 'kysely';
 import type { Db } from '../db/db.js';
 import type { PreparedStatement } from './xapi.statement.js';
 
-export type StoredRow = { seq: number; id: string; statement: string; voided: 0 | 1; voids_id: string | null; stored: string };
+export type StoredRow = {
+  seq: number;
+  id: string;
+  statement: string;
+  voided: 0 | 1;
+  voids_id: string | null;
+  stored: string;
+};
 
 // Keep each INSERT under SQLite's bound-parameter limit (32,766) and PostgreSQL's (65,535).
 const STATEMENT_CHUNK = 400;
@@ -43,10 +50,15 @@ export async function insertStatements(
   }
   const refs = items.flatMap((p) => {
     const seq = inserted.get(p.id);
-    return seq === undefined ? [] : p.refs.map((r) => ({ statement_seq: seq, kind: r.kind, key: r.key, related: r.related }));
+    return seq === undefined
+      ? []
+      : p.refs.map((r) => ({ statement_seq: seq, kind: r.kind, key: r.key, related: r.related }));
   });
   for (let i = 0; i < refs.length; i += REF_CHUNK)
-    await db.insertInto('xapi_statement_refs').values(refs.slice(i, i + REF_CHUNK)).execute();
+    await db
+      .insertInto('xapi_statement_refs')
+      .values(refs.slice(i, i + REF_CHUNK))
+      .execute();
   return inserted;
 }
 
@@ -81,7 +93,14 @@ export async function insertAttachments(
   for (const p of parts)
     await db
       .insertInto('xapi_attachments')
-      .values({ integration_id: integrationId, sha2: p.sha2, content_type: p.contentType, length: p.content.length, content_base64: p.content.toString('base64'), created_at: now })
+      .values({
+        integration_id: integrationId,
+        sha2: p.sha2,
+        content_type: p.contentType,
+        length: p.content.length,
+        content_base64: p.content.toString('base64'),
+        created_at: now,
+      })
       .onConflict((oc) => oc.columns(['integration_id', 'sha2']).doNothing())
       .execute();
 }
@@ -112,7 +131,11 @@ export type StatementQuery = {
   ceiling: number;
 };
 
-export async function queryStatements(db: Db, integrationId: string, q: StatementQuery): Promise<StoredRow[]> {
+export async function queryStatements(
+  db: Db,
+  integrationId: string,
+  q: StatementQuery,
+): Promise<StoredRow[]> {
   let query = db
     .selectFrom('xapi_statements as s')
     .select(['s.seq', 's.id', 's.statement', 's.voided', 's.voids_id', 's.stored'])
@@ -141,11 +164,17 @@ export async function queryStatements(db: Db, integrationId: string, q: Statemen
       ),
     );
   }
-  return query.orderBy('s.seq', q.ascending ? 'asc' : 'desc').limit(q.limit + 1).execute();
+  return query
+    .orderBy('s.seq', q.ascending ? 'asc' : 'desc')
+    .limit(q.limit + 1)
+    .execute();
 }
 
 export async function maxSeq(db: Db): Promise<number> {
-  const row = await db.selectFrom('xapi_statements').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst();
+  const row = await db
+    .selectFrom('xapi_statements')
+    .select((eb) => eb.fn.max('seq').as('m'))
+    .executeTakeFirst();
   return Number(row?.m ?? 0);
 }
 

@@ -30,7 +30,10 @@ export function authorityOf(ctx: AppContext, caller: XapiCaller): Json {
   return {
     objectType: 'Agent',
     name: `OpenSesame integration ${caller.integration.id}`,
-    account: { homePage: `${ctx.config.publicBaseUrl}/api/opensesame`, name: caller.integration.webhook_client_id },
+    account: {
+      homePage: `${ctx.config.publicBaseUrl}/api/opensesame`,
+      name: caller.integration.webhook_client_id,
+    },
   };
 }
 
@@ -38,7 +41,9 @@ function invalid(issues: ValidationIssue[]): never {
   const first = issues[0];
   throw Invalid(
     'invalid_statement',
-    first ? `${first.path}: ${first.message} (${first.rule})${issues.length > 1 ? ` and ${issues.length - 1} more` : ''}` : 'Invalid statement',
+    first
+      ? `${first.path}: ${first.message} (${first.rule})${issues.length > 1 ? ` and ${issues.length - 1} more` : ''}`
+      : 'Invalid statement',
     issues,
   );
 }
@@ -54,7 +59,8 @@ export async function storeStatements(
   if (putId !== undefined && (Array.isArray(body) || !isPlainObject(body)))
     throw Invalid('invalid_statement', 'PUT takes exactly one statement.');
   const list = Array.isArray(body) ? body : [body];
-  if (list.length > MAX_BATCH) throw Invalid('batch_too_large', `At most ${MAX_BATCH} statements per request.`);
+  if (list.length > MAX_BATCH)
+    throw Invalid('batch_too_large', `At most ${MAX_BATCH} statements per request.`);
   if (putId !== undefined) {
     const s = list[0] as Json;
     if (s.id !== undefined && String(s.id).toLowerCase() !== putId.toLowerCase())
@@ -68,7 +74,8 @@ export async function storeStatements(
   for (const s of statements) {
     if (typeof s.id !== 'string') continue;
     const id = s.id.toLowerCase();
-    if (seen.has(id)) throw Invalid('duplicate_statement_id', `Statement id ${id} appears twice in the batch.`);
+    if (seen.has(id))
+      throw Invalid('duplicate_statement_id', `Statement id ${id} appears twice in the batch.`);
     seen.add(id);
   }
   const attachments = checkAttachments(statements, parts);
@@ -83,7 +90,13 @@ export async function storeStatements(
     const inserted = await insertStatements(trx, integrationId, prepared, now);
     if (inserted.size < prepared.length) {
       const existing = new Map(
-        (await getStatementsByIds(trx, integrationId, prepared.filter((p) => !inserted.has(p.id)).map((p) => p.id))).map((r) => [r.id, r]),
+        (
+          await getStatementsByIds(
+            trx,
+            integrationId,
+            prepared.filter((p) => !inserted.has(p.id)).map((p) => p.id),
+          )
+        ).map((r) => [r.id, r]),
       );
       for (const p of prepared) {
         if (inserted.has(p.id)) continue;
@@ -94,10 +107,22 @@ export async function storeStatements(
     }
     const voiding = prepared.filter((p) => p.voidsId !== null && inserted.has(p.id));
     if (voiding.length) {
-      const targets = await getStatementsByIds(trx, integrationId, voiding.map((p) => p.voidsId ?? ''));
+      const targets = await getStatementsByIds(
+        trx,
+        integrationId,
+        voiding.map((p) => p.voidsId ?? ''),
+      );
       const bad = targets.find((t) => t.voids_id !== null);
-      if (bad) throw Invalid('cannot_void_voiding_statement', `Statement ${bad.id} is a voiding statement and cannot be voided.`);
-      await markVoided(trx, integrationId, targets.map((t) => t.id));
+      if (bad)
+        throw Invalid(
+          'cannot_void_voiding_statement',
+          `Statement ${bad.id} is a voiding statement and cannot be voided.`,
+        );
+      await markVoided(
+        trx,
+        integrationId,
+        targets.map((t) => t.id),
+      );
     }
     if (attachments.bytes.length) await insertAttachments(trx, integrationId, attachments.bytes, now);
   });
@@ -107,9 +132,18 @@ export async function storeStatements(
 
 export type ReadFormat = 'exact' | 'ids' | 'canonical';
 export type ReadOptions = { format: ReadFormat; attachments: boolean; languages: string[] };
-export type ReadResult = { statements: Json[]; attachments: Array<{ sha2: string; contentType: string; content: Buffer }>; lastStored?: string };
+export type ReadResult = {
+  statements: Json[];
+  attachments: Array<{ sha2: string; contentType: string; content: Buffer }>;
+  lastStored?: string;
+};
 
-async function shape(ctx: AppContext, integrationId: string, rows: StoredRow[], o: ReadOptions): Promise<ReadResult> {
+async function shape(
+  ctx: AppContext,
+  integrationId: string,
+  rows: StoredRow[],
+  o: ReadOptions,
+): Promise<ReadResult> {
   const statements = rows.map((r) => {
     const s = JSON.parse(r.statement) as Json;
     if (o.format === 'ids') return formatIds(s) as Json;
@@ -121,7 +155,13 @@ async function shape(ctx: AppContext, integrationId: string, rows: StoredRow[], 
   const result: ReadResult = { statements, attachments: [] };
   if (lastStored !== undefined) result.lastStored = lastStored;
   if (o.attachments) {
-    const hashes = [...new Set(statements.flatMap((s) => (Array.isArray(s.attachments) ? s.attachments : []).map((a: Json) => String(a.sha2).toLowerCase())))];
+    const hashes = [
+      ...new Set(
+        statements.flatMap((s) =>
+          (Array.isArray(s.attachments) ? s.attachments : []).map((a: Json) => String(a.sha2).toLowerCase()),
+        ),
+      ),
+    ];
     result.attachments = (await getAttachments(ctx.db, integrationId, hashes)).map((a) => ({
       sha2: a.sha2,
       contentType: a.content_type,
@@ -131,10 +171,17 @@ async function shape(ctx: AppContext, integrationId: string, rows: StoredRow[], 
   return result;
 }
 
-export async function getOneStatement(ctx: AppContext, caller: XapiCaller, id: string, voided: boolean, o: ReadOptions): Promise<ReadResult> {
+export async function getOneStatement(
+  ctx: AppContext,
+  caller: XapiCaller,
+  id: string,
+  voided: boolean,
+  o: ReadOptions,
+): Promise<ReadResult> {
   const [row] = await getStatementsByIds(ctx.db, caller.integration.id, [id.toLowerCase()]);
   // A voided statement is only found through voidedStatementId, and only a voided one is (Communication 2.1.4).
-  if (!row || (row.voided === 1) !== voided) throw NotFound('statement_not_found', `No ${voided ? 'voided ' : ''}statement ${id}.`);
+  if (!row || (row.voided === 1) !== voided)
+    throw NotFound('statement_not_found', `No ${voided ? 'voided ' : ''}statement ${id}.`);
   return shape(ctx, caller.integration.id, [row], o);
 }
 

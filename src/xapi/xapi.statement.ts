@@ -55,7 +55,8 @@ export function prepareStatement(
     activityId: isActivity ? String(object.id) : null,
     registration: typeof context?.registration === 'string' ? context.registration.toLowerCase() : null,
     timestamp: toUtcIso(String(s.timestamp)),
-    voidsId: verbId === VOIDED_VERB && object.objectType === 'StatementRef' ? String(object.id).toLowerCase() : null,
+    voidsId:
+      verbId === VOIDED_VERB && object.objectType === 'StatementRef' ? String(object.id).toLowerCase() : null,
     refs: collectRefs(s),
   };
 }
@@ -86,8 +87,10 @@ function collectRefs(s: Json): PreparedStatement['refs'] {
       addActor(ctx.team, 1);
       for (const ca of Object.values(isPlainObject(ctx.contextActivities) ? ctx.contextActivities : {}))
         for (const a of Array.isArray(ca) ? ca : [ca]) if (isPlainObject(a)) add('activity', String(a.id), 1);
-      for (const ca of Array.isArray(ctx.contextAgents) ? ctx.contextAgents : []) if (isPlainObject(ca)) addActor(ca.agent, 1);
-      for (const cg of Array.isArray(ctx.contextGroups) ? ctx.contextGroups : []) if (isPlainObject(cg)) addActor(cg.group, 1);
+      for (const ca of Array.isArray(ctx.contextAgents) ? ctx.contextAgents : [])
+        if (isPlainObject(ca)) addActor(ca.agent, 1);
+      for (const cg of Array.isArray(ctx.contextGroups) ? ctx.contextGroups : [])
+        if (isPlainObject(cg)) addActor(cg.group, 1);
     }
   };
   visit(s, true);
@@ -99,23 +102,27 @@ function collectRefs(s: Json): PreparedStatement['refs'] {
 export function formatIds(v: unknown, key?: string): unknown {
   if (Array.isArray(v)) return v.map((x) => formatIds(x, key));
   if (!isPlainObject(v)) return v;
-  const isAgentLike = ['actor', 'authority', 'instructor', 'team', 'member', 'agent', 'group'].includes(key ?? '') ||
+  const isAgentLike =
+    ['actor', 'authority', 'instructor', 'team', 'member', 'agent', 'group'].includes(key ?? '') ||
     (key === 'object' && (v.objectType === 'Agent' || v.objectType === 'Group'));
   if (isAgentLike) {
     const out: Json = {};
     if (v.objectType !== undefined) out.objectType = v.objectType;
     for (const k of ['mbox', 'mbox_sha1sum', 'openid', 'account']) if (v[k] !== undefined) out[k] = v[k];
-    if (v.objectType === 'Group' && agentKey(v) === undefined && Array.isArray(v.member)) out.member = formatIds(v.member, 'member');
+    if (v.objectType === 'Group' && agentKey(v) === undefined && Array.isArray(v.member))
+      out.member = formatIds(v.member, 'member');
     return out;
   }
   if (key === 'verb') return { id: v.id };
-  const isActivity = (key === 'object' && (v.objectType === undefined || v.objectType === 'Activity')) || key === 'activity';
+  const isActivity =
+    (key === 'object' && (v.objectType === undefined || v.objectType === 'Activity')) || key === 'activity';
   if (isActivity) return v.objectType ? { objectType: v.objectType, id: v.id } : { id: v.id };
   const out: Json = {};
   for (const [k, x] of Object.entries(v)) {
     if (k === 'contextActivities' && isPlainObject(x)) {
       const ca: Json = {};
-      for (const [ck, list] of Object.entries(x)) ca[ck] = (Array.isArray(list) ? list : [list]).map((a) => formatIds(a, 'activity'));
+      for (const [ck, list] of Object.entries(x))
+        ca[ck] = (Array.isArray(list) ? list : [list]).map((a) => formatIds(a, 'activity'));
       out[k] = ca;
     } else out[k] = formatIds(x, k);
   }
@@ -129,8 +136,12 @@ export function formatCanonical(v: unknown, languages: string[], key?: string): 
   if (key !== undefined && ['display', 'name', 'description'].includes(key)) {
     const tags = Object.keys(v);
     const pick =
-      languages.map((l) => tags.find((t) => t.toLowerCase() === l.toLowerCase())).find((t) => t !== undefined) ??
-      languages.map((l) => tags.find((t) => t.toLowerCase().split('-')[0] === l.toLowerCase().split('-')[0])).find((t) => t !== undefined) ??
+      languages
+        .map((l) => tags.find((t) => t.toLowerCase() === l.toLowerCase()))
+        .find((t) => t !== undefined) ??
+      languages
+        .map((l) => tags.find((t) => t.toLowerCase().split('-')[0] === l.toLowerCase().split('-')[0]))
+        .find((t) => t !== undefined) ??
       tags[0];
     return pick === undefined ? {} : { [pick]: v[pick] };
   }

@@ -7,7 +7,13 @@ import { authenticate, type XapiCaller } from './xapi.auth.js';
 import { canRead, canWrite } from './xapi.credentials.js';
 import { boundaryOf, buildMultipart, parseMultipart, type Part } from './xapi.multipart.js';
 import { parseStatementQuery } from './xapi.query.js';
-import { getOneStatement, listStatements, storeStatements, type ReadOptions, type ReadResult } from './xapi.service.js';
+import {
+  getOneStatement,
+  listStatements,
+  storeStatements,
+  type ReadOptions,
+  type ReadResult,
+} from './xapi.service.js';
 import type { XapiVersion } from './xapi.validate.js';
 
 declare module 'fastify' {
@@ -36,27 +42,37 @@ function queryOf(request: FastifyRequest): Record<string, string> {
   return out;
 }
 
-async function requireCaller(request: FastifyRequest, reply: FastifyReply, need: 'read' | 'write'): Promise<XapiCaller | undefined> {
+async function requireCaller(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  need: 'read' | 'write',
+): Promise<XapiCaller | undefined> {
   const result = await authenticate(request.server.ctx, request.headers.authorization, request.ip);
   if ('ok' in result) {
     if (result.retryAfter) reply.header('Retry-After', String(result.retryAfter));
-    if (result.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="sesame-bridge", Basic realm="sesame-bridge"');
+    if (result.status === 401)
+      reply.header('WWW-Authenticate', 'Bearer realm="sesame-bridge", Basic realm="sesame-bridge"');
     await reply.status(result.status).send({ error: { code: result.code, message: result.message } });
     return undefined;
   }
   if (need === 'write' ? !canWrite(result.scopes) : !canRead(result.scopes))
-    throw Forbidden('insufficient_scope', `This token's scope does not allow ${need === 'write' ? 'writing' : 'reading'} statements.`);
+    throw Forbidden(
+      'insufficient_scope',
+      `This token's scope does not allow ${need === 'write' ? 'writing' : 'reading'} statements.`,
+    );
   return result;
 }
 
 function bodyAndParts(request: FastifyRequest): { body: unknown; parts: Part[] } {
   const type = request.headers['content-type'] ?? '';
   if (!/^multipart\/mixed/i.test(type)) {
-    if (request.body === undefined || request.body === null) throw Invalid('invalid_statement', 'The request has no statement.');
+    if (request.body === undefined || request.body === null)
+      throw Invalid('invalid_statement', 'The request has no statement.');
     return { body: request.body, parts: [] };
   }
   const boundary = boundaryOf(type);
-  const parts = boundary && Buffer.isBuffer(request.body) ? parseMultipart(request.body, boundary) : undefined;
+  const parts =
+    boundary && Buffer.isBuffer(request.body) ? parseMultipart(request.body, boundary) : undefined;
   const first = parts?.[0];
   if (!parts || !first) throw Invalid('invalid_multipart', 'The multipart/mixed body is malformed.');
   if (!/^application\/json/i.test(first.headers['content-type'] ?? ''))
@@ -68,7 +84,13 @@ function bodyAndParts(request: FastifyRequest): { body: unknown; parts: Part[] }
   }
 }
 
-function sendRead(request: FastifyRequest, reply: FastifyReply, payload: unknown, result: ReadResult, attachments: boolean) {
+function sendRead(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  result: ReadResult,
+  attachments: boolean,
+) {
   const now = request.server.ctx.clock.now();
   reply.header('X-Experience-API-Consistent-Through', now.toISOString());
   reply.header('Last-Modified', new Date(result.lastStored ?? now.toISOString()).toUTCString());
@@ -78,15 +100,22 @@ function sendRead(request: FastifyRequest, reply: FastifyReply, payload: unknown
 }
 
 export const xapiStatementsRoutes: FastifyPluginAsync = async (app) => {
-  app.addContentTypeParser(/^multipart\/mixed/i, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(/^multipart\/mixed/i, { parseAs: 'buffer' }, (_req, body, done) =>
+    done(null, body),
+  );
 
   // Every answer, errors included, names the version; requests must name theirs (Communication 3.3).
   app.addHook('onRequest', async (request) => {
     const header = request.headers['x-experience-api-version'];
     request.xapiVersion = versionOf(header);
     if (request.url.startsWith('/api/opensesame/stats/about')) return;
-    if (header === undefined) throw Invalid('missing_version_header', 'X-Experience-API-Version is required.');
-    if (!request.xapiVersion) throw Invalid('unsupported_version', `X-Experience-API-Version ${String(header)} is not supported (1.0.x, 2.0.x).`);
+    if (header === undefined)
+      throw Invalid('missing_version_header', 'X-Experience-API-Version is required.');
+    if (!request.xapiVersion)
+      throw Invalid(
+        'unsupported_version',
+        `X-Experience-API-Version ${String(header)} is not supported (1.0.x, 2.0.x).`,
+      );
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('X-Experience-API-Version', request.xapiVersion === '2.0' ? '2.0.0' : '1.0.3');
@@ -99,7 +128,8 @@ export const xapiStatementsRoutes: FastifyPluginAsync = async (app) => {
       const caller = await requireCaller(request, reply, 'write');
       if (!caller) return reply;
       const params = queryOf(request);
-      if (Object.keys(params).length) throw Invalid('invalid_query', `Unknown parameter ${Object.keys(params)[0]}.`);
+      if (Object.keys(params).length)
+        throw Invalid('invalid_query', `Unknown parameter ${Object.keys(params)[0]}.`);
       const { body, parts } = bodyAndParts(request);
       return storeStatements(request.server.ctx, caller, body, parts, request.xapiVersion ?? '1.0');
     });
@@ -112,7 +142,14 @@ export const xapiStatementsRoutes: FastifyPluginAsync = async (app) => {
       if (unknown) throw Invalid('invalid_query', `Unknown parameter ${unknown}.`);
       if (!params.statementId) throw Invalid('missing_statement_id', 'PUT needs ?statementId=.');
       const { body, parts } = bodyAndParts(request);
-      await storeStatements(request.server.ctx, caller, body, parts, request.xapiVersion ?? '1.0', params.statementId);
+      await storeStatements(
+        request.server.ctx,
+        caller,
+        body,
+        parts,
+        request.xapiVersion ?? '1.0',
+        params.statementId,
+      );
       return reply.status(204).send();
     });
 

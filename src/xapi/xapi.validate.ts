@@ -17,8 +17,16 @@ export type Json = Record<string, unknown>;
 export const VOIDED_VERB = 'http://adlnet.gov/expapi/verbs/voided';
 
 const INTERACTION_TYPES = new Set([
-  'true-false', 'choice', 'fill-in', 'long-fill-in', 'matching', 'performance',
-  'sequencing', 'likert', 'numeric', 'other',
+  'true-false',
+  'choice',
+  'fill-in',
+  'long-fill-in',
+  'matching',
+  'performance',
+  'sequencing',
+  'likert',
+  'numeric',
+  'other',
 ]);
 const COMPONENT_LISTS = ['choices', 'scale', 'source', 'target', 'steps'] as const;
 
@@ -53,13 +61,15 @@ class Checker {
     if (!this.object(v, path, 'Data 4.2 (language map)')) return;
     for (const [tag, text] of Object.entries(v)) {
       if (!isLanguageTag(tag)) this.fail(`${path}.${tag}`, 'Data 4.2 (RFC 5646)', 'invalid language tag');
-      if (typeof text !== 'string') this.fail(`${path}.${tag}`, 'Data 4.2 (language map)', 'must be a string');
+      if (typeof text !== 'string')
+        this.fail(`${path}.${tag}`, 'Data 4.2 (language map)', 'must be a string');
     }
   }
 
   extensions(v: unknown, path: string): void {
     if (!this.object(v, path, 'Data 4.1 (extensions)')) return;
-    for (const k of Object.keys(v)) if (!isAbsoluteIri(k)) this.fail(`${path}.${k}`, 'Data 4.1', 'extension key must be an absolute IRI');
+    for (const k of Object.keys(v))
+      if (!isAbsoluteIri(k)) this.fail(`${path}.${k}`, 'Data 4.1', 'extension key must be an absolute IRI');
   }
 
   timestamp(v: unknown, path: string, rule: string): void {
@@ -105,11 +115,17 @@ class Checker {
   }
 
   group(v: Json, path: string): void {
-    this.keys(v, path, ['objectType', 'name', 'member', 'mbox', 'mbox_sha1sum', 'openid', 'account'], 'Data 2.4.2.2');
+    this.keys(
+      v,
+      path,
+      ['objectType', 'name', 'member', 'mbox', 'mbox_sha1sum', 'openid', 'account'],
+      'Data 2.4.2.2',
+    );
     if (v.name !== undefined) this.string(v.name, `${path}.name`, 'Data 2.4.2.2');
     const n = this.ifis(v, path);
     if (n > 1) this.fail(path, 'Data 2.4.2.2', 'an identified Group has exactly one IFI');
-    if (v.member !== undefined && !Array.isArray(v.member)) this.fail(`${path}.member`, 'Data 2.4.2.2', 'member must be an array');
+    if (v.member !== undefined && !Array.isArray(v.member))
+      this.fail(`${path}.member`, 'Data 2.4.2.2', 'member must be an array');
     const members = Array.isArray(v.member) ? v.member : [];
     if (n === 0 && members.length === 0)
       this.fail(path, 'Data 2.4.2.2', 'an anonymous Group must list its members');
@@ -145,8 +161,18 @@ class Checker {
   definition(v: unknown, path: string): void {
     if (!this.object(v, path, 'Data 2.4.4.1')) return;
     this.keys(
-      v, path,
-      ['name', 'description', 'type', 'moreInfo', 'extensions', 'interactionType', 'correctResponsesPattern', ...COMPONENT_LISTS],
+      v,
+      path,
+      [
+        'name',
+        'description',
+        'type',
+        'moreInfo',
+        'extensions',
+        'interactionType',
+        'correctResponsesPattern',
+        ...COMPONENT_LISTS,
+      ],
       'Data 2.4.4.1',
     );
     if (v.name !== undefined) this.languageMap(v.name, `${path}.name`);
@@ -157,7 +183,10 @@ class Checker {
     if (v.interactionType !== undefined && !INTERACTION_TYPES.has(String(v.interactionType)))
       this.fail(`${path}.interactionType`, 'Data 2.4.4.1.1', 'unknown interactionType');
     if (v.correctResponsesPattern !== undefined) {
-      if (!Array.isArray(v.correctResponsesPattern) || v.correctResponsesPattern.some((p) => typeof p !== 'string'))
+      if (
+        !Array.isArray(v.correctResponsesPattern) ||
+        v.correctResponsesPattern.some((p) => typeof p !== 'string')
+      )
         this.fail(`${path}.correctResponsesPattern`, 'Data 2.4.4.1.1', 'must be an array of strings');
     }
     for (const list of COMPONENT_LISTS) {
@@ -200,7 +229,8 @@ class Checker {
       case 'StatementRef':
         return this.statementRef(v, path);
       case 'SubStatement':
-        if (inSubStatement) return this.fail(path, 'Data 2.4.4.3', 'a SubStatement cannot contain a SubStatement');
+        if (inSubStatement)
+          return this.fail(path, 'Data 2.4.4.3', 'a SubStatement cannot contain a SubStatement');
         return this.subStatement(v, path);
       default:
         this.fail(`${path}.objectType`, 'Data 2.4.4', `unknown objectType ${JSON.stringify(v.objectType)}`);
@@ -208,15 +238,27 @@ class Checker {
   }
 
   subStatement(v: Json, path: string): void {
-    this.keys(v, path, ['objectType', 'actor', 'verb', 'object', 'result', 'context', 'timestamp', 'attachments'], 'Data 2.4.4.3 (SubStatement)');
+    this.keys(
+      v,
+      path,
+      ['objectType', 'actor', 'verb', 'object', 'result', 'context', 'timestamp', 'attachments'],
+      'Data 2.4.4.3 (SubStatement)',
+    );
     this.body(v, path, true);
   }
 
   result(v: unknown, path: string): void {
     if (!this.object(v, path, 'Data 2.4.5')) return;
-    this.keys(v, path, ['score', 'success', 'completion', 'response', 'duration', 'extensions'], 'Data 2.4.5');
-    if (v.success !== undefined && typeof v.success !== 'boolean') this.fail(`${path}.success`, 'Data 2.4.5', 'must be a boolean');
-    if (v.completion !== undefined && typeof v.completion !== 'boolean') this.fail(`${path}.completion`, 'Data 2.4.5', 'must be a boolean');
+    this.keys(
+      v,
+      path,
+      ['score', 'success', 'completion', 'response', 'duration', 'extensions'],
+      'Data 2.4.5',
+    );
+    if (v.success !== undefined && typeof v.success !== 'boolean')
+      this.fail(`${path}.success`, 'Data 2.4.5', 'must be a boolean');
+    if (v.completion !== undefined && typeof v.completion !== 'boolean')
+      this.fail(`${path}.completion`, 'Data 2.4.5', 'must be a boolean');
     if (v.response !== undefined) this.string(v.response, `${path}.response`, 'Data 2.4.5');
     if (v.duration !== undefined && !(typeof v.duration === 'string' && isIsoDuration(v.duration)))
       this.fail(`${path}.duration`, 'Data 4.6', 'must be an ISO 8601 duration');
@@ -236,17 +278,30 @@ class Checker {
     if (typeof min === 'number' && typeof max === 'number' && !(min < max))
       this.fail(`${path}.min`, 'Data 2.4.5.1', 'min must be less than max');
     if (typeof raw === 'number') {
-      if (typeof min === 'number' && raw < min) this.fail(`${path}.raw`, 'Data 2.4.5.1', 'raw must not be below min');
-      if (typeof max === 'number' && raw > max) this.fail(`${path}.raw`, 'Data 2.4.5.1', 'raw must not be above max');
+      if (typeof min === 'number' && raw < min)
+        this.fail(`${path}.raw`, 'Data 2.4.5.1', 'raw must not be below min');
+      if (typeof max === 'number' && raw > max)
+        this.fail(`${path}.raw`, 'Data 2.4.5.1', 'raw must not be above max');
     }
   }
 
   context(v: unknown, path: string, objectIsActivity: boolean): void {
     if (!this.object(v, path, 'Data 2.4.6')) return;
-    const allowed = ['registration', 'instructor', 'team', 'contextActivities', 'revision', 'platform', 'language', 'statement', 'extensions'];
+    const allowed = [
+      'registration',
+      'instructor',
+      'team',
+      'contextActivities',
+      'revision',
+      'platform',
+      'language',
+      'statement',
+      'extensions',
+    ];
     if (this.version === '2.0') allowed.push('contextAgents', 'contextGroups');
     this.keys(v, path, allowed, 'Data 2.4.6');
-    if (v.registration !== undefined && !isUuid(v.registration)) this.fail(`${path}.registration`, 'Data 2.4.6', 'registration must be a UUID');
+    if (v.registration !== undefined && !isUuid(v.registration))
+      this.fail(`${path}.registration`, 'Data 2.4.6', 'registration must be a UUID');
     if (v.instructor !== undefined) this.actor(v.instructor, `${path}.instructor`);
     if (v.team !== undefined) {
       if (isPlainObject(v.team) && v.team.objectType === 'Group') this.group(v.team, `${path}.team`);
@@ -255,18 +310,26 @@ class Checker {
     for (const k of ['revision', 'platform'] as const) {
       if (v[k] === undefined) continue;
       this.string(v[k], `${path}.${k}`, 'Data 2.4.6');
-      if (!objectIsActivity) this.fail(`${path}.${k}`, 'Data 2.4.6', `${k} is only allowed when the object is an Activity`);
+      if (!objectIsActivity)
+        this.fail(`${path}.${k}`, 'Data 2.4.6', `${k} is only allowed when the object is an Activity`);
     }
-    if (v.language !== undefined && !isLanguageTag(v.language)) this.fail(`${path}.language`, 'Data 2.4.6 (RFC 5646)', 'invalid language tag');
+    if (v.language !== undefined && !isLanguageTag(v.language))
+      this.fail(`${path}.language`, 'Data 2.4.6 (RFC 5646)', 'invalid language tag');
     if (v.statement !== undefined) {
-      if (isPlainObject(v.statement) && v.statement.objectType === 'StatementRef') this.statementRef(v.statement, `${path}.statement`);
+      if (isPlainObject(v.statement) && v.statement.objectType === 'StatementRef')
+        this.statementRef(v.statement, `${path}.statement`);
       else this.fail(`${path}.statement`, 'Data 2.4.6', 'statement must be a StatementRef');
     }
     if (v.extensions !== undefined) this.extensions(v.extensions, `${path}.extensions`);
     if (v.contextActivities !== undefined) {
       const ca = v.contextActivities;
       if (this.object(ca, `${path}.contextActivities`, 'Data 2.4.6.2')) {
-        this.keys(ca, `${path}.contextActivities`, ['parent', 'grouping', 'category', 'other'], 'Data 2.4.6.2');
+        this.keys(
+          ca,
+          `${path}.contextActivities`,
+          ['parent', 'grouping', 'category', 'other'],
+          'Data 2.4.6.2',
+        );
         for (const [k, list] of Object.entries(ca)) {
           const items = Array.isArray(list) ? list : [list];
           items.forEach((a, i) => this.activity(a, `${path}.contextActivities.${k}[${i}]`));
@@ -284,14 +347,19 @@ class Checker {
       const p = `${path}[${i}]`;
       if (!this.object(item, p, 'xAPI 2.0 Data 2.4.6')) return;
       this.keys(item, p, ['objectType', key, 'relevantTypes'], 'xAPI 2.0 Data 2.4.6');
-      if (item.objectType !== objectType) this.fail(`${p}.objectType`, 'xAPI 2.0 Data 2.4.6', `objectType must be "${objectType}"`);
+      if (item.objectType !== objectType)
+        this.fail(`${p}.objectType`, 'xAPI 2.0 Data 2.4.6', `objectType must be "${objectType}"`);
       if (key === 'agent') this.agent(item.agent, `${p}.agent`);
-      else if (isPlainObject(item.group) && item.group.objectType === 'Group') this.group(item.group, `${p}.group`);
+      else if (isPlainObject(item.group) && item.group.objectType === 'Group')
+        this.group(item.group, `${p}.group`);
       else this.fail(`${p}.group`, 'xAPI 2.0 Data 2.4.6', 'must be a Group');
       if (item.relevantTypes !== undefined) {
         if (!Array.isArray(item.relevantTypes) || item.relevantTypes.length === 0)
           this.fail(`${p}.relevantTypes`, 'xAPI 2.0 Data 2.4.6', 'must be a non-empty array of IRIs');
-        else item.relevantTypes.forEach((t, j) => this.iri(t, `${p}.relevantTypes[${j}]`, 'xAPI 2.0 Data 2.4.6'));
+        else
+          item.relevantTypes.forEach((t, j) =>
+            this.iri(t, `${p}.relevantTypes[${j}]`, 'xAPI 2.0 Data 2.4.6'),
+          );
       }
     });
   }
@@ -301,14 +369,21 @@ class Checker {
     v.forEach((a, i) => {
       const p = `${path}[${i}]`;
       if (!this.object(a, p, 'Data 2.4.11')) return;
-      this.keys(a, p, ['usageType', 'display', 'description', 'contentType', 'length', 'sha2', 'fileUrl'], 'Data 2.4.11');
+      this.keys(
+        a,
+        p,
+        ['usageType', 'display', 'description', 'contentType', 'length', 'sha2', 'fileUrl'],
+        'Data 2.4.11',
+      );
       this.iri(a.usageType, `${p}.usageType`, 'Data 2.4.11');
       if (a.display === undefined) this.fail(`${p}.display`, 'Data 2.4.11', 'display is required');
       else this.languageMap(a.display, `${p}.display`);
       if (a.description !== undefined) this.languageMap(a.description, `${p}.description`);
       this.string(a.contentType, `${p}.contentType`, 'Data 2.4.11');
-      if (!Number.isInteger(a.length) || (a.length as number) < 0) this.fail(`${p}.length`, 'Data 2.4.11', 'length must be a non-negative integer');
-      if (typeof a.sha2 !== 'string' || !/^[0-9a-f]{56,128}$/i.test(a.sha2)) this.fail(`${p}.sha2`, 'Data 2.4.11', 'sha2 must be a SHA-2 hex digest');
+      if (!Number.isInteger(a.length) || (a.length as number) < 0)
+        this.fail(`${p}.length`, 'Data 2.4.11', 'length must be a non-negative integer');
+      if (typeof a.sha2 !== 'string' || !/^[0-9a-f]{56,128}$/i.test(a.sha2))
+        this.fail(`${p}.sha2`, 'Data 2.4.11', 'sha2 must be a SHA-2 hex digest');
       if (a.fileUrl !== undefined) this.iri(a.fileUrl, `${p}.fileUrl`, 'Data 2.4.11');
     });
   }
@@ -323,13 +398,22 @@ class Checker {
     else this.object_(v.object, `${path}.object`, inSubStatement);
     if (v.result !== undefined) this.result(v.result, `${path}.result`);
     const obj = v.object;
-    const objectIsActivity = isPlainObject(obj) && (obj.objectType === undefined || obj.objectType === 'Activity');
+    const objectIsActivity =
+      isPlainObject(obj) && (obj.objectType === undefined || obj.objectType === 'Activity');
     if (v.context !== undefined) this.context(v.context, `${path}.context`, objectIsActivity);
     if (v.timestamp !== undefined) this.timestamp(v.timestamp, `${path}.timestamp`, 'Data 2.4.7');
     if (v.attachments !== undefined) this.attachments(v.attachments, `${path}.attachments`);
     const verbId = isPlainObject(v.verb) ? v.verb.id : undefined;
-    if (verbId === VOIDED_VERB && !inSubStatement && !(isPlainObject(obj) && obj.objectType === 'StatementRef'))
-      this.fail(`${path}.object`, 'Data 2.3.2 (voiding)', 'a voiding statement must have a StatementRef object');
+    if (
+      verbId === VOIDED_VERB &&
+      !inSubStatement &&
+      !(isPlainObject(obj) && obj.objectType === 'StatementRef')
+    )
+      this.fail(
+        `${path}.object`,
+        'Data 2.3.2 (voiding)',
+        'a voiding statement must have a StatementRef object',
+      );
   }
 }
 
@@ -337,11 +421,31 @@ class Checker {
 export function validateStatement(v: unknown, version: XapiVersion, path = '$'): ValidationIssue[] {
   const c = new Checker(version);
   if (!c.object(v, path, 'Data 2.2')) return c.issues;
-  c.keys(v, path, ['id', 'actor', 'verb', 'object', 'result', 'context', 'timestamp', 'stored', 'authority', 'version', 'attachments'], 'Data 2.2');
+  c.keys(
+    v,
+    path,
+    [
+      'id',
+      'actor',
+      'verb',
+      'object',
+      'result',
+      'context',
+      'timestamp',
+      'stored',
+      'authority',
+      'version',
+      'attachments',
+    ],
+    'Data 2.2',
+  );
   if (v.id !== undefined && !isUuid(v.id)) c.fail(`${path}.id`, 'Data 2.4.1', 'id must be a UUID');
   if (v.stored !== undefined) c.timestamp(v.stored, `${path}.stored`, 'Data 2.4.8');
   if (v.authority !== undefined) c.actor(v.authority, `${path}.authority`);
-  if (v.version !== undefined && !(typeof v.version === 'string' && /^(1\.0(\.\d+)?|2\.0(\.\d+)?)$/.test(v.version)))
+  if (
+    v.version !== undefined &&
+    !(typeof v.version === 'string' && /^(1\.0(\.\d+)?|2\.0(\.\d+)?)$/.test(v.version))
+  )
     c.fail(`${path}.version`, 'Data 2.4.10', 'version must be 1.0.x or 2.0.x');
   c.body(v, path, false);
   return c.issues;

@@ -7,7 +7,13 @@ import { getIntegration } from '../../src/integrations/integrations.repository.j
 import { seedGroup } from '../../src/platform/platform.seed.js';
 import type { IntegrationStatus } from '../../src/db/schema.js';
 
-export type TestIntegration = { row: Integration; clientId: string; secret: string; basic: string; groupId: string };
+export type TestIntegration = {
+  row: Integration;
+  clientId: string;
+  secret: string;
+  basic: string;
+  groupId: string;
+};
 
 export async function makeIntegration(
   ctx: AppContext,
@@ -40,7 +46,13 @@ export async function makeIntegration(
   });
   const row = await getIntegration(ctx.db, id);
   if (!row) throw new Error('integration not stored');
-  return { row, clientId, secret, basic: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`, groupId: group.id };
+  return {
+    row,
+    clientId,
+    secret,
+    basic: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+    groupId: group.id,
+  };
 }
 
 export async function makeCourse(
@@ -54,10 +66,22 @@ export async function makeCourse(
   await ctx.db
     .insertInto('courses')
     .values({
-      id, integration_id: integrationId, source: 'opensesame', external_id: externalId, name: `Course ${externalId}`,
-      lang: 'en', content_type: 'course', archived: options.archived ? 1 : 0,
-      xapi_activity_id: options.xapiActivityId ?? null, created_at: now, updated_at: now,
-      owner_group_id: null, created_by: null,
+      id,
+      integration_id: integrationId,
+      source: 'opensesame',
+      external_id: externalId,
+      name: `Course ${externalId}`,
+      lang: 'en',
+      content_type: 'course',
+      archived: options.archived ? 1 : 0,
+      xapi_activity_id: options.xapiActivityId ?? null,
+      created_at: now,
+      updated_at: now,
+      owner_group_id: null,
+      created_by: null,
+      other_langs: '[]',
+      subjects: '[]',
+      local_tags: '[]',
     })
     .execute();
   return id;
@@ -66,13 +90,21 @@ export async function makeCourse(
 export const XAPI_HEADERS = { 'x-experience-api-version': '1.0.3', 'content-type': 'application/json' };
 
 /** A completion the way OpenSesame sends one (specs/opensesame-api.md). */
-export function completion(mail: string, objectId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function completion(
+  mail: string,
+  objectId: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     id: crypto.randomUUID(),
     timestamp: '2026-03-05T18:22:41Z',
     actor: { objectType: 'Agent', name: 'Jane Doe', mbox: `mailto:${mail}` },
     verb: { id: 'http://adlnet.gov/expapi/verbs/completed', display: { 'en-US': 'completed' } },
-    object: { objectType: 'Activity', id: objectId, definition: { type: 'http://adlnet.gov/expapi/activities/course' } },
+    object: {
+      objectType: 'Activity',
+      id: objectId,
+      definition: { type: 'http://adlnet.gov/expapi/activities/course' },
+    },
     result: { completion: true, success: true, score: { scaled: 0.9 }, duration: 'PT42M10S' },
     ...extra,
   };

@@ -27,7 +27,13 @@ describe('xAPI pure rules', () => {
 
   it('Communication 2.1.2 (immutability): id, authority, stored, timestamp, version, attachments are ignored', () => {
     const a = { ...s, id: 'x', timestamp: '2026-01-01T00:00:00Z', version: '1.0.0' };
-    const b = { ...s, stored: 'y', authority: { mbox: 'mailto:z@z.z' }, timestamp: '2027-01-01T00:00:00Z', attachments: [] };
+    const b = {
+      ...s,
+      stored: 'y',
+      authority: { mbox: 'mailto:z@z.z' },
+      timestamp: '2027-01-01T00:00:00Z',
+      attachments: [],
+    };
     assert.ok(sameStatement(a, b));
   });
   it('Communication 2.1.2 (immutability): key order, language-map key case, single vs array context activities', () => {
@@ -43,7 +49,11 @@ describe('xAPI pure rules', () => {
     assert.ok(!sameStatement(s, { ...s, result: { completion: true } })));
 
   it('Data 2.4.6.2: the LRS stores context activities as arrays and sets id, stored, authority, version, timestamp', () => {
-    const p = prepareStatement(structuredClone(s), { stored: '2026-01-01T00:00:00.000Z', authority: { mbox: 'mailto:lrs@x.y' }, version: '1.0' });
+    const p = prepareStatement(structuredClone(s), {
+      stored: '2026-01-01T00:00:00.000Z',
+      authority: { mbox: 'mailto:lrs@x.y' },
+      version: '1.0',
+    });
     const ctx = p.statement.context as { contextActivities: { parent: unknown[] } };
     assert.ok(Array.isArray(ctx.contextActivities.parent));
     assert.match(p.id, /^[0-9a-f-]{36}$/);
@@ -53,21 +63,34 @@ describe('xAPI pure rules', () => {
     assert.deepEqual(p.refs.find((r) => r.kind === 'activity' && r.key === 'https://p.example')?.related, 1);
   });
   it('xAPI 2.0 Data 2.4.7: a 2.0 timestamp is converted to UTC, and version 2.0.0 is kept', () => {
-    const p = prepareStatement({ ...s, timestamp: '2026-03-05T20:22:41+02:00' }, { stored: 'x', authority: {}, version: '2.0' });
+    const p = prepareStatement(
+      { ...s, timestamp: '2026-03-05T20:22:41+02:00' },
+      { stored: 'x', authority: {}, version: '2.0' },
+    );
     assert.equal(p.statement.timestamp, '2026-03-05T18:22:41.000Z');
     assert.equal(p.statement.version, '2.0.0');
   });
   it('Communication 2.1.3: format=ids keeps identifiers only', () => {
-    const out = formatIds({ ...s, actor: { name: 'A', mbox: 'mailto:a@b.c' } }) as Record<string, Record<string, unknown>>;
+    const out = formatIds({ ...s, actor: { name: 'A', mbox: 'mailto:a@b.c' } }) as Record<
+      string,
+      Record<string, unknown>
+    >;
     assert.deepEqual(out.actor, { mbox: 'mailto:a@b.c' });
     assert.deepEqual(out.verb, { id: 'http://adlnet.gov/expapi/verbs/completed' });
     assert.deepEqual(out.object, { id: 'https://a.example' });
   });
   it('Communication 2.1.3: unknown query parameters and ids mixed with filters are refused', () => {
     assert.ok('problem' in parseStatementQuery({ foo: '1' }));
-    assert.ok('problem' in parseStatementQuery({ statementId: '0f8e6a52-0000-4000-8000-000000000001', verb: 'http://v' }));
+    assert.ok(
+      'problem' in
+        parseStatementQuery({ statementId: '0f8e6a52-0000-4000-8000-000000000001', verb: 'http://v' }),
+    );
     assert.ok('problem' in parseStatementQuery({ agent: '{"name":"no ifi"}' }));
-    const q = parseStatementQuery({ agent: '{"mbox":"mailto:A@b.c"}', limit: '0', since: '2026-01-01T00:00:00+01:00' });
+    const q = parseStatementQuery({
+      agent: '{"mbox":"mailto:A@b.c"}',
+      limit: '0',
+      since: '2026-01-01T00:00:00+01:00',
+    });
     assert.ok(!('problem' in q) && q.kind === 'list');
     if (!('problem' in q) && q.kind === 'list') {
       assert.equal(q.query.agent, 'mbox:mailto:a@b.c');
@@ -81,12 +104,19 @@ describe('xAPI pure rules', () => {
     assert.equal(parseScope('admin'), undefined);
   });
   it('RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64', () =>
-    assert.deepEqual(parseBasic(`Basic ${Buffer.from('id%3A1:s%26cret').toString('base64')}`), { id: 'id:1', secret: 's&cret' }));
+    assert.deepEqual(parseBasic(`Basic ${Buffer.from('id%3A1:s%26cret').toString('base64')}`), {
+      id: 'id:1',
+      secret: 's&cret',
+    }));
   it('DESIGN rule 4: credentials die with deactivation after the grace period', () => {
     const now = new Date('2026-01-02T00:00:00Z');
     assert.ok(credentialsUsable({ status: 'active', credentials_valid_until: null }, now));
-    assert.ok(credentialsUsable({ status: 'inactive', credentials_valid_until: '2026-01-03T00:00:00Z' }, now));
-    assert.ok(!credentialsUsable({ status: 'inactive', credentials_valid_until: '2026-01-01T00:00:00Z' }, now));
+    assert.ok(
+      credentialsUsable({ status: 'inactive', credentials_valid_until: '2026-01-03T00:00:00Z' }, now),
+    );
+    assert.ok(
+      !credentialsUsable({ status: 'inactive', credentials_valid_until: '2026-01-01T00:00:00Z' }, now),
+    );
     assert.ok(!credentialsUsable({ status: 'inactive', credentials_valid_until: null }, now));
   });
   it('repeated failures block a key for the rest of the window', () => {

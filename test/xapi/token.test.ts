@@ -22,15 +22,30 @@ forEachEngine('xAPI token endpoint', (engine) => {
   after(() => t.close());
 
   const token = async (scope?: string) => {
-    const res = await t.app.inject({ method: 'POST', url: URL_TOKEN, headers: { ...FORM, authorization: i.basic }, payload: form({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) }) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: URL_TOKEN,
+      headers: { ...FORM, authorization: i.basic },
+      payload: form({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) }),
+    });
     assert.equal(res.statusCode, 200, res.body);
     return res.json().access_token as string;
   };
   const post = (auth: string) =>
-    t.app.inject({ method: 'POST', url: '/api/opensesame/stats', headers: { ...XAPI_HEADERS, authorization: auth }, payload: completion('x@example.com', 'https://c.example/1') });
+    t.app.inject({
+      method: 'POST',
+      url: '/api/opensesame/stats',
+      headers: { ...XAPI_HEADERS, authorization: auth },
+      payload: completion('x@example.com', 'https://c.example/1'),
+    });
 
   it('RFC 6749 §4.4: form body + Basic auth → a Bearer token, 3600 s, scope xapi:write, no-store', async () => {
-    const res = await t.app.inject({ method: 'POST', url: URL_TOKEN, headers: { ...FORM, authorization: i.basic }, payload: form({ grant_type: 'client_credentials', scope: 'xapi:write' }) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: URL_TOKEN,
+      headers: { ...FORM, authorization: i.basic },
+      payload: form({ grant_type: 'client_credentials', scope: 'xapi:write' }),
+    });
     assert.equal(res.statusCode, 200);
     assert.equal(res.headers['cache-control'], 'no-store');
     const body = res.json();
@@ -40,39 +55,81 @@ forEachEngine('xAPI token endpoint', (engine) => {
     assert.equal(body.access_token.split('.').length, 3);
   });
   it('RFC 6749 §2.3.1: credentials in the form body, in a JSON body, and Basic with a JSON body', async () => {
-    const a = await t.app.inject({ method: 'POST', url: URL_TOKEN, headers: FORM, payload: form({ grant_type: 'client_credentials', client_id: i.clientId, client_secret: i.secret }) });
-    const b = await t.app.inject({ method: 'POST', url: URL_TOKEN, payload: { grant_type: 'client_credentials', client_id: i.clientId, client_secret: i.secret } });
-    const c = await t.app.inject({ method: 'POST', url: URL_TOKEN, headers: { authorization: i.basic }, payload: { grant_type: 'client_credentials' } });
+    const a = await t.app.inject({
+      method: 'POST',
+      url: URL_TOKEN,
+      headers: FORM,
+      payload: form({ grant_type: 'client_credentials', client_id: i.clientId, client_secret: i.secret }),
+    });
+    const b = await t.app.inject({
+      method: 'POST',
+      url: URL_TOKEN,
+      payload: { grant_type: 'client_credentials', client_id: i.clientId, client_secret: i.secret },
+    });
+    const c = await t.app.inject({
+      method: 'POST',
+      url: URL_TOKEN,
+      headers: { authorization: i.basic },
+      payload: { grant_type: 'client_credentials' },
+    });
     for (const r of [a, b, c]) {
       assert.equal(r.statusCode, 200, r.body);
       assert.equal(r.json().scope, 'xapi:write'); // absent scope → xapi:write
     }
   });
   it('RFC 6749 §5.2 invalid_client: wrong secret → 401 with WWW-Authenticate', async () => {
-    const res = await t.app.inject({ method: 'POST', url: URL_TOKEN, payload: { grant_type: 'client_credentials', client_id: i.clientId, client_secret: 'nope' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: URL_TOKEN,
+      payload: { grant_type: 'client_credentials', client_id: i.clientId, client_secret: 'nope' },
+    });
     assert.equal(res.statusCode, 401);
     assert.equal(res.json().error, 'invalid_client');
     assert.match(String(res.headers['www-authenticate']), /^Basic/);
   });
   it('RFC 6749 §5.2 invalid_client: no credentials at all → 401', async () => {
-    const res = await t.app.inject({ method: 'POST', url: URL_TOKEN, payload: { grant_type: 'client_credentials' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: URL_TOKEN,
+      payload: { grant_type: 'client_credentials' },
+    });
     assert.equal(res.statusCode, 401);
     assert.equal(res.json().error, 'invalid_client');
   });
   it('RFC 6749 §5.2 invalid_request: grant_type missing, or credentials in two places', async () => {
-    const a = await t.app.inject({ method: 'POST', url: URL_TOKEN, headers: { authorization: i.basic }, payload: {} });
+    const a = await t.app.inject({
+      method: 'POST',
+      url: URL_TOKEN,
+      headers: { authorization: i.basic },
+      payload: {},
+    });
     assert.equal(a.statusCode, 400);
     assert.equal(a.json().error, 'invalid_request');
-    const b = await t.app.inject({ method: 'POST', url: URL_TOKEN, headers: { authorization: i.basic }, payload: { grant_type: 'client_credentials', client_secret: i.secret } });
+    const b = await t.app.inject({
+      method: 'POST',
+      url: URL_TOKEN,
+      headers: { authorization: i.basic },
+      payload: { grant_type: 'client_credentials', client_secret: i.secret },
+    });
     assert.equal(b.json().error, 'invalid_request');
   });
   it('RFC 6749 §5.2 unsupported_grant_type: only client_credentials', async () => {
-    const res = await t.app.inject({ method: 'POST', url: URL_TOKEN, headers: { authorization: i.basic }, payload: { grant_type: 'password' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: URL_TOKEN,
+      headers: { authorization: i.basic },
+      payload: { grant_type: 'password' },
+    });
     assert.equal(res.statusCode, 400);
     assert.equal(res.json().error, 'unsupported_grant_type');
   });
   it('RFC 6749 §5.2 invalid_scope: unknown scope', async () => {
-    const res = await t.app.inject({ method: 'POST', url: URL_TOKEN, headers: { authorization: i.basic }, payload: { grant_type: 'client_credentials', scope: 'admin' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: URL_TOKEN,
+      headers: { authorization: i.basic },
+      payload: { grant_type: 'client_credentials', scope: 'admin' },
+    });
     assert.equal(res.statusCode, 400);
     assert.equal(res.json().error, 'invalid_scope');
   });
@@ -81,7 +138,11 @@ forEachEngine('xAPI token endpoint', (engine) => {
     const write = await token('xapi:write');
     const read = await token('xapi:read');
     const all = await token('xapi:all');
-    const get = (tok: string) => t.app.inject({ url: '/api/opensesame/stats', headers: { ...XAPI_HEADERS, authorization: `Bearer ${tok}` } });
+    const get = (tok: string) =>
+      t.app.inject({
+        url: '/api/opensesame/stats',
+        headers: { ...XAPI_HEADERS, authorization: `Bearer ${tok}` },
+      });
     assert.equal((await get(write)).statusCode, 403);
     assert.equal((await post(`Bearer ${read}`)).statusCode, 403);
     assert.equal((await get(all)).statusCode, 200);
@@ -116,17 +177,29 @@ forEachEngine('xAPI token endpoint', (engine) => {
     clock.advance(61_000);
     invalidateCredentials(t.ctx);
     assert.equal((await post(oldBasic)).statusCode, 401);
-    i = { ...i, secret: newSecret, basic: `Basic ${Buffer.from(`${i.clientId}:${newSecret}`).toString('base64')}` };
+    i = {
+      ...i,
+      secret: newSecret,
+      basic: `Basic ${Buffer.from(`${i.clientId}:${newSecret}`).toString('base64')}`,
+    };
     assert.equal((await post(i.basic)).statusCode, 200);
   });
 
   it('statements after the deactivation grace period → 401 (without any cache flush, within 1 s)', async () => {
     const tok = await token();
-    await updateIntegration(t.ctx.db, i.row.id, { status: 'inactive', credentials_valid_until: new Date(clock.now().getTime() + 1000).toISOString() });
+    await updateIntegration(t.ctx.db, i.row.id, {
+      status: 'inactive',
+      credentials_valid_until: new Date(clock.now().getTime() + 1000).toISOString(),
+    });
     clock.advance(1500); // past the cache TTL and the grace
     assert.equal((await post(`Bearer ${tok}`)).statusCode, 401);
     assert.equal((await post(i.basic)).statusCode, 401);
-    const res = await t.app.inject({ method: 'POST', url: URL_TOKEN, headers: { authorization: i.basic }, payload: { grant_type: 'client_credentials' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: URL_TOKEN,
+      headers: { authorization: i.basic },
+      payload: { grant_type: 'client_credentials' },
+    });
     assert.equal(res.statusCode, 401);
   });
 
@@ -134,11 +207,21 @@ forEachEngine('xAPI token endpoint', (engine) => {
     const other = await makeIntegration(t.ctx);
     let last;
     for (let n = 0; n < 12; n++)
-      last = await t.app.inject({ method: 'POST', url: URL_TOKEN, remoteAddress: `10.0.0.${n}`, payload: { grant_type: 'client_credentials', client_id: other.clientId, client_secret: 'wrong' } });
+      last = await t.app.inject({
+        method: 'POST',
+        url: URL_TOKEN,
+        remoteAddress: `10.0.0.${n}`,
+        payload: { grant_type: 'client_credentials', client_id: other.clientId, client_secret: 'wrong' },
+      });
     assert.equal(last?.statusCode, 429);
     assert.ok(Number(last?.headers['retry-after']) > 0);
     // Even the right secret waits until the window ends.
-    const right = await t.app.inject({ method: 'POST', url: URL_TOKEN, remoteAddress: '10.0.1.1', payload: { grant_type: 'client_credentials', client_id: other.clientId, client_secret: other.secret } });
+    const right = await t.app.inject({
+      method: 'POST',
+      url: URL_TOKEN,
+      remoteAddress: '10.0.1.1',
+      payload: { grant_type: 'client_credentials', client_id: other.clientId, client_secret: other.secret },
+    });
     assert.equal(right.statusCode, 429);
   });
 });

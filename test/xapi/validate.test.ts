@@ -12,7 +12,10 @@ const ok = (s: Json, v: '1.0' | '2.0' = '1.0') => assert.deepEqual(validateState
 const bad = (s: unknown, rule: RegExp, v: '1.0' | '2.0' = '1.0') => {
   const issues = validateStatement(s, v);
   assert.ok(issues.length > 0, 'expected a problem');
-  assert.ok(issues.some((i) => rule.test(i.rule)), `expected ${rule}, got ${JSON.stringify(issues)}`);
+  assert.ok(
+    issues.some((i) => rule.test(i.rule)),
+    `expected ${rule}, got ${JSON.stringify(issues)}`,
+  );
 };
 const withActor = (actor: unknown) => ({ ...base(), actor });
 
@@ -24,12 +27,14 @@ describe('statement validation', () => {
   it('Data 2.4.2.1: actor has exactly one IFI (none)', () => bad(withActor({ name: 'x' }), /Data 2.4.2.1/));
   it('Data 2.4.2.1: actor has exactly one IFI (two)', () =>
     bad(withActor({ mbox: 'mailto:a@b.c', openid: 'https://id.example/a' }), /Data 2.4.2.1/));
-  it('Data 2.4.2.3: mbox must be a mailto: IRI', () => bad(withActor({ mbox: 'jane@example.com' }), /Data 2.4.2.3/));
+  it('Data 2.4.2.3: mbox must be a mailto: IRI', () =>
+    bad(withActor({ mbox: 'jane@example.com' }), /Data 2.4.2.3/));
   it('Data 2.4.2.3: mbox_sha1sum must be 40 hex digits', () => {
     bad(withActor({ mbox_sha1sum: 'abc' }), /Data 2.4.2.3/);
     ok(withActor({ mbox_sha1sum: 'a'.repeat(40) }));
   });
-  it('Data 2.4.2.3: openid must be an absolute IRI', () => bad(withActor({ openid: 'not an iri' }), /Data 2.4.2.3/));
+  it('Data 2.4.2.3: openid must be an absolute IRI', () =>
+    bad(withActor({ openid: 'not an iri' }), /Data 2.4.2.3/));
   it('Data 2.4.2.4: account needs homePage (IRI) and name', () => {
     ok(withActor({ account: { homePage: 'https://lms.example', name: '42' } }));
     bad(withActor({ account: { name: '42' } }), /Data 2.4.2.4/);
@@ -40,30 +45,62 @@ describe('statement validation', () => {
   it('Data 2.4.2.2: an anonymous Group lists members; members are Agents, not Groups', () => {
     bad(withActor({ objectType: 'Group' }), /Data 2.4.2.2/);
     ok(withActor({ objectType: 'Group', member: [{ mbox: 'mailto:a@b.c' }] }));
-    bad(withActor({ objectType: 'Group', member: [{ objectType: 'Group', member: [{ mbox: 'mailto:a@b.c' }] }] }), /Data 2.4.2.2/);
+    bad(
+      withActor({
+        objectType: 'Group',
+        member: [{ objectType: 'Group', member: [{ mbox: 'mailto:a@b.c' }] }],
+      }),
+      /Data 2.4.2.2/,
+    );
   });
   it('Data 2.4.2.2: an identified Group has exactly one IFI', () =>
-    bad(withActor({ objectType: 'Group', mbox: 'mailto:g@b.c', openid: 'https://g.example' }), /Data 2.4.2.2/));
+    bad(
+      withActor({ objectType: 'Group', mbox: 'mailto:g@b.c', openid: 'https://g.example' }),
+      /Data 2.4.2.2/,
+    ));
 
-  it('Data 2.4.3: verb.id is an absolute IRI', () => bad({ ...base(), verb: { id: 'completed' } }, /Data 2.4.3/));
+  it('Data 2.4.3: verb.id is an absolute IRI', () =>
+    bad({ ...base(), verb: { id: 'completed' } }, /Data 2.4.3/));
   it('Data 4.2 (RFC 5646): language map keys are valid language tags', () => {
     bad({ ...base(), verb: { id: 'http://v.example/x', display: { 'not a tag': 'x' } } }, /RFC 5646/);
-    ok({ ...base(), verb: { id: 'http://v.example/x', display: { 'zh-Hant-TW': 'x', 'en-GB-oed': 'y', und: 'z' } } });
+    ok({
+      ...base(),
+      verb: { id: 'http://v.example/x', display: { 'zh-Hant-TW': 'x', 'en-GB-oed': 'y', und: 'z' } },
+    });
   });
   it('Data 4.2: language map values are strings', () =>
     bad({ ...base(), verb: { id: 'http://v.example/x', display: { en: 1 } } }, /Data 4.2/));
 
-  it('Data 2.4.4.1: activity id is an absolute IRI', () => bad({ ...base(), object: { id: 'course-1' } }, /Data 2.4.4.1/));
+  it('Data 2.4.4.1: activity id is an absolute IRI', () =>
+    bad({ ...base(), object: { id: 'course-1' } }, /Data 2.4.4.1/));
   it('Data 2.4.4.1: definition type and moreInfo are IRIs; interactionType is known', () => {
     bad({ ...base(), object: { id: 'https://a.example', definition: { type: 'course' } } }, /Data 2.4.4.1/);
-    bad({ ...base(), object: { id: 'https://a.example', definition: { interactionType: 'essay' } } }, /Data 2.4.4.1.1/);
+    bad(
+      { ...base(), object: { id: 'https://a.example', definition: { interactionType: 'essay' } } },
+      /Data 2.4.4.1.1/,
+    );
   });
   it('Data 2.4.4.1.1: interaction components need an interactionType and unique ids', () => {
-    bad({ ...base(), object: { id: 'https://a.example', definition: { choices: [{ id: 'a' }] } } }, /Data 2.4.4.1.1/);
-    bad({ ...base(), object: { id: 'https://a.example', definition: { interactionType: 'choice', choices: [{ id: 'a' }, { id: 'a' }] } } }, /Data 2.4.4.1.1/);
+    bad(
+      { ...base(), object: { id: 'https://a.example', definition: { choices: [{ id: 'a' }] } } },
+      /Data 2.4.4.1.1/,
+    );
+    bad(
+      {
+        ...base(),
+        object: {
+          id: 'https://a.example',
+          definition: { interactionType: 'choice', choices: [{ id: 'a' }, { id: 'a' }] },
+        },
+      },
+      /Data 2.4.4.1.1/,
+    );
   });
   it('Data 4.1: extension keys are absolute IRIs', () =>
-    bad({ ...base(), object: { id: 'https://a.example', definition: { extensions: { foo: 1 } } } }, /Data 4.1/));
+    bad(
+      { ...base(), object: { id: 'https://a.example', definition: { extensions: { foo: 1 } } } },
+      /Data 4.1/,
+    ));
   it('Data 2.4.4.3: a StatementRef has a UUID id', () => {
     ok({ ...base(), object: { objectType: 'StatementRef', id: '0f8e6a52-0000-4000-8000-000000000001' } });
     bad({ ...base(), object: { objectType: 'StatementRef', id: 'x' } }, /Data 2.4.4.3/);
@@ -74,7 +111,8 @@ describe('statement validation', () => {
     bad({ ...base(), object: { ...sub, object: { objectType: 'SubStatement', ...base() } } }, /Data 2.4.4.3/);
     bad({ ...base(), object: { ...sub, id: '0f8e6a52-0000-4000-8000-000000000001' } }, /SubStatement/);
   });
-  it('Data 2.4.4: an unknown objectType is rejected', () => bad({ ...base(), object: { objectType: 'Thing', id: 'https://a' } }, /Data 2.4.4/));
+  it('Data 2.4.4: an unknown objectType is rejected', () =>
+    bad({ ...base(), object: { objectType: 'Thing', id: 'https://a' } }, /Data 2.4.4/));
 
   it('Data 2.4.5.1: score.scaled is within [-1, 1]', () => {
     bad({ ...base(), result: { score: { scaled: 1.5 } } }, /Data 2.4.5.1/);
@@ -85,7 +123,8 @@ describe('statement validation', () => {
     bad({ ...base(), result: { score: { min: 5, max: 5 } } }, /Data 2.4.5.1/);
     ok({ ...base(), result: { score: { raw: 7, min: 0, max: 10 } } });
   });
-  it('Data 2.4.5: success and completion are booleans', () => bad({ ...base(), result: { completion: 'yes' } }, /Data 2.4.5/));
+  it('Data 2.4.5: success and completion are booleans', () =>
+    bad({ ...base(), result: { completion: 'yes' } }, /Data 2.4.5/));
   it('Data 4.6: result.duration is an ISO 8601 duration (extra precision accepted)', () => {
     ok({ ...base(), result: { duration: 'PT42M10.12345S' } });
     ok({ ...base(), result: { duration: 'P2W' } });
@@ -101,7 +140,10 @@ describe('statement validation', () => {
   });
   it('Data 2.4.6: registration is a UUID; revision/platform only with an Activity object', () => {
     bad({ ...base(), context: { registration: 'x' } }, /Data 2.4.6/);
-    bad({ ...base(), object: { objectType: 'Agent', mbox: 'mailto:a@b.c' }, context: { platform: 'web' } }, /Data 2.4.6/);
+    bad(
+      { ...base(), object: { objectType: 'Agent', mbox: 'mailto:a@b.c' }, context: { platform: 'web' } },
+      /Data 2.4.6/,
+    );
     ok({ ...base(), context: { platform: 'web', revision: '2' } });
   });
   it('Data 2.4.6.2: contextActivities accept a single object, an array, or {}', () => {
@@ -111,7 +153,18 @@ describe('statement validation', () => {
     bad({ ...base(), context: { contextActivities: { sibling: [] } } }, /Data 2.4.6.2/);
   });
   it('xAPI 2.0 Data 2.4.6: contextAgents and contextGroups are accepted in 2.0 only', () => {
-    const s = { ...base(), context: { contextAgents: [{ objectType: 'contextAgent', agent: { mbox: 'mailto:a@b.c' }, relevantTypes: ['https://t.example'] }] } };
+    const s = {
+      ...base(),
+      context: {
+        contextAgents: [
+          {
+            objectType: 'contextAgent',
+            agent: { mbox: 'mailto:a@b.c' },
+            relevantTypes: ['https://t.example'],
+          },
+        ],
+      },
+    };
     ok(s, '2.0');
     bad(s, /Data 2.4.6/, '1.0');
   });
@@ -123,6 +176,18 @@ describe('statement validation', () => {
     bad({ ...base(), verb: { id: 'http://adlnet.gov/expapi/verbs/voided' } }, /voiding/));
   it('Data 2.4.11: attachments need usageType, display, contentType, length and sha2', () => {
     bad({ ...base(), attachments: [{ usageType: 'https://u.example' }] }, /Data 2.4.11/);
-    ok({ ...base(), attachments: [{ usageType: 'https://u.example', display: { en: 'x' }, contentType: 'text/plain', length: 3, sha2: 'a'.repeat(64), fileUrl: 'https://f.example/x' }] });
+    ok({
+      ...base(),
+      attachments: [
+        {
+          usageType: 'https://u.example',
+          display: { en: 'x' },
+          contentType: 'text/plain',
+          length: 3,
+          sha2: 'a'.repeat(64),
+          fileUrl: 'https://f.example/x',
+        },
+      ],
+    });
   });
 });

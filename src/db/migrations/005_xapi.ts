@@ -23,8 +23,16 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('stats_state', 'text', (c) => c.notNull())
     .addUniqueConstraint('xapi_statements_integration_id_uq', ['integration_id', 'id'])
     .execute();
-  await db.schema.createIndex('xapi_statements_stats_idx').on('xapi_statements').columns(['stats_state', 'seq']).execute();
-  await db.schema.createIndex('xapi_statements_stored_idx').on('xapi_statements').columns(['integration_id', 'stored']).execute();
+  await db.schema
+    .createIndex('xapi_statements_stats_idx')
+    .on('xapi_statements')
+    .columns(['stats_state', 'seq'])
+    .execute();
+  await db.schema
+    .createIndex('xapi_statements_stored_idx')
+    .on('xapi_statements')
+    .columns(['integration_id', 'stored'])
+    .execute();
 
   await db.schema
     .createTable('xapi_statement_refs')
@@ -33,8 +41,16 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('key', 'text', (c) => c.notNull())
     .addColumn('related', 'integer', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('xapi_statement_refs_key_idx').on('xapi_statement_refs').columns(['kind', 'key', 'statement_seq']).execute();
-  await db.schema.createIndex('xapi_statement_refs_seq_idx').on('xapi_statement_refs').column('statement_seq').execute();
+  await db.schema
+    .createIndex('xapi_statement_refs_key_idx')
+    .on('xapi_statement_refs')
+    .columns(['kind', 'key', 'statement_seq'])
+    .execute();
+  await db.schema
+    .createIndex('xapi_statement_refs_seq_idx')
+    .on('xapi_statement_refs')
+    .column('statement_seq')
+    .execute();
 
   await db.schema
     .createTable('xapi_attachments')
@@ -57,8 +73,16 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('course_key', 'text')
     .addColumn('received_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('stats_unmatched_mail_idx').on('stats_unmatched').column('learner_mail').execute();
-  await db.schema.createIndex('stats_unmatched_course_idx').on('stats_unmatched').columns(['integration_id', 'course_key']).execute();
+  await db.schema
+    .createIndex('stats_unmatched_mail_idx')
+    .on('stats_unmatched')
+    .column('learner_mail')
+    .execute();
+  await db.schema
+    .createIndex('stats_unmatched_course_idx')
+    .on('stats_unmatched')
+    .columns(['integration_id', 'course_key'])
+    .execute();
 
   await db.schema
     .createTable('attempts')
@@ -78,6 +102,10 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('attempts_user_course_idx').on('attempts').columns(['user_id', 'course_id', 'last_activity_at']).execute();
+  await db.schema
+    .createIndex('attempts_user_course_idx')
+    .on('attempts')
+    .columns(['user_id', 'course_id', 'last_activity_at'])
+    .execute();
   await db.schema.createIndex('attempts_course_idx').on('attempts').column('course_id').execute();
 }
