@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppContext } from './context.js';
 import { installErrorHandler } from './app.errors.js';
 import { healthRoutes } from './health.routes.js';
+import { xapiRoutes } from './xapi/xapi.plugin.js';
 import { authPlugin } from './platform/auth.plugin.js';
 import { platformRoutes } from './platform/platform.plugin.js';
 
@@ -60,6 +61,7 @@ export async function buildApp(
   await app.register(healthRoutes);
   await app.register(authPlugin);
   await app.register(platformRoutes);
+  await app.register(xapiRoutes);
 
   return app;
 }
