@@ -10,6 +10,7 @@ import type { AppContext } from './context.js';
 import { installErrorHandler } from './app.errors.js';
 import { healthRoutes } from './health.routes.js';
 import { integrationsRoutes } from './integrations/integrations.routes.js';
+import { xapiRoutes } from './xapi/xapi.plugin.js';
 import { authPlugin } from './platform/auth.plugin.js';
 import { platformRoutes } from './platform/platform.plugin.js';
 
@@ -62,6 +63,7 @@ export async function buildApp(
   await app.register(authPlugin);
   await app.register(platformRoutes);
   await app.register(integrationsRoutes, { prefix: '/api/v1' });
+  await app.register(xapiRoutes);
 
   return app;
 }
