@@ -25,26 +25,40 @@ import {
 const CHUNK = 200;
 export const RECHECK_INTERVAL_MS = 10 * 60_000;
 
-type Worker = { running?: Promise<void> | undefined; again: boolean };
+type Worker = { running?: Promise<void> | undefined; again: boolean; timer?: NodeJS.Timeout | undefined };
 const workers = new WeakMap<AppContext, Worker>();
+
+/** How long a kick waits, so that a burst of statements is applied in a few chunks, not one by one. */
+export const KICK_DELAY_MS = 100;
 
 /** Starts a drain soon (coalesced): the request that stored statements does not wait for it. */
 export function kickStatistics(ctx: AppContext): void {
-  void drainStatistics(ctx).catch((err: unknown) => ctx.log.error({ err }, 'statistics drain failed'));
+  const worker = workerOf(ctx);
+  if (worker.timer) return;
+  worker.timer = setTimeout(() => {
+    worker.timer = undefined;
+    drainStatistics(ctx).catch((err: unknown) => ctx.log.error({ err }, 'statistics drain failed'));
+  }, KICK_DELAY_MS);
 }
 
-/** Applies every pending statement; resolves when none is left (tests and shutdown await it). */
-export function drainStatistics(ctx: AppContext): Promise<void> {
+function workerOf(ctx: AppContext): Worker {
   let w = workers.get(ctx);
   if (!w) {
     const created: Worker = { again: false };
     workers.set(ctx, (w = created));
-    // Shutdown waits for a drain in progress rather than cutting it (it would roll back anyway).
+    // Shutdown waits for a drain in progress; anything still pending is applied at the next start.
     ctx.onDestroy(async () => {
+      if (created.timer) clearTimeout(created.timer);
+      created.timer = undefined;
       await created.running?.catch(() => undefined);
     });
   }
-  const worker = w;
+  return w;
+}
+
+/** Applies every pending statement; resolves when none is left (tests and shutdown await it). */
+export function drainStatistics(ctx: AppContext): Promise<void> {
+  const worker = workerOf(ctx);
   if (worker.running) {
     worker.again = true;
     return worker.running;
@@ -67,7 +81,9 @@ async function drainChunk(ctx: AppContext): Promise<number> {
     const rows = await claimPending(trx, ctx.engine, CHUNK);
     const now = ctx.clock.now().toISOString();
     const byState = { applied: [] as number[], unmatched: [] as number[] };
-    for (const row of rows) byState[(await applyOne(trx, row, now)) ? 'applied' : 'unmatched'].push(row.seq);
+    const lookups: Lookups = { courses: new Map(), users: new Map() };
+    for (const row of rows)
+      byState[(await applyOne(trx, row, now, lookups)) ? 'applied' : 'unmatched'].push(row.seq);
     await setStatsState(trx, byState.applied, 'applied');
     await setStatsState(trx, byState.unmatched, 'unmatched');
     await deleteUnmatched(trx, byState.applied);
@@ -75,8 +91,11 @@ async function drainChunk(ctx: AppContext): Promise<number> {
   });
 }
 
+/** Course and learner lookups memoised within one chunk (a burst names few of each). */
+type Lookups = { courses: Map<string, { id: string } | undefined>; users: Map<string, string | undefined> };
+
 /** True when applied; false when kept as unmatched (with its reason). */
-async function applyOne(db: Db, row: PendingStatement, now: string): Promise<boolean> {
+async function applyOne(db: Db, row: PendingStatement, now: string, lookups: Lookups): Promise<boolean> {
   const statement = JSON.parse(row.statement) as Json;
   const mapped = statementToStatistic(statement);
   const unmatched = (
@@ -103,7 +122,9 @@ async function applyOne(db: Db, row: PendingStatement, now: string): Promise<boo
     courseKeyCandidates(s.objectId),
   );
   if (!course) return unmatched('unknown_course', s.learnerMail, s.objectId);
-  const userId = await findUserIdByMail(db, s.learnerMail);
+  if (!lookups.users.has(s.learnerMail))
+    lookups.users.set(s.learnerMail, await findUserIdByMail(db, s.learnerMail));
+  const userId = lookups.users.get(s.learnerMail);
   if (!userId) return unmatched('unknown_learner', s.learnerMail, s.objectId);
   await applyAttemptPlan(
     db,
@@ -158,7 +179,7 @@ export async function applyPendingStatements(
 
 /** Background part: drain what a previous process left pending, then re-check unmatched regularly. */
 export async function startStatistics(ctx: AppContext): Promise<void> {
-  kickStatistics(ctx);
+  kickStatistics(ctx); // what a killed process left pending
   const timer = setInterval(() => {
     applyPendingStatements(ctx).catch((err: unknown) =>
       ctx.log.error({ err }, 'unmatched statistics re-check failed'),
