@@ -20,7 +20,7 @@ const quick = process.argv.includes('--quick');
 const DURATION = quick ? 2 : 8;
 // POST runs use a fixed number of requests (not a duration) so that every response is counted and
 // `acknowledged` can be compared exactly with what the database holds.
-const SINGLE_REQUESTS = quick ? 1500 : 8000;
+const SINGLE_REQUESTS = quick ? 1500 : 4000;
 const BATCH_REQUESTS = quick ? 30 : 200;
 const CONNECTIONS = 16;
 const SECRET_KEY = 'bench-secret-key-0123456789abcdefghijklmnop';
