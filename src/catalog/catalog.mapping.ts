@@ -135,11 +135,24 @@ export function parseSubjects(v: unknown): string[] {
 }
 
 /** sha256 of the mapped fields in a fixed order (activity state excluded: it is compared apart). */
-export function contentHash(course: MappedCourse): string {
-  const { active: _active, ...content } = course;
-  const canonical = Object.keys(content)
-    .sort()
-    .map((k) => [k, content[k as keyof typeof content]]);
+export function contentHash(c: MappedCourse): string {
+  // An explicit list, not Object.keys: the order is part of the hash and must never drift.
+  const canonical = [
+    c.externalId,
+    c.name,
+    c.description,
+    c.image,
+    c.durationMinutes,
+    c.author,
+    c.lang,
+    c.otherLangs,
+    c.launchUrl,
+    c.modifiedAt,
+    c.subjects,
+    c.contentType,
+    c.sourceType,
+    c.xapiActivityId,
+  ];
   return sha256(JSON.stringify(canonical));
 }
 

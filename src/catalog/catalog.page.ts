@@ -90,57 +90,63 @@ export async function applyPage(db: Db, scope: PageScope, items: readonly unknow
     valid.push({ course: result.course, hash: result.hash, raw: item, issues });
   }
 
-  await db.transaction().execute(async (trx) => {
-    const now = scope.now();
-    const stored = await findCoursesByExternalIds(
-      trx,
-      scope.integrationId,
-      valid.map((v) => v.course.externalId),
-    );
-    const byExternalId = new Map(stored.map((s) => [s.external_id, s]));
-    const fresh: NewCourse[] = [];
-    const present: string[] = [];
-    // Warnings are recorded with the write they concern: an unchanged course does not repeat them daily.
-    const issues: RunIssue[] = [...rejections];
-    for (const v of valid) {
-      const row = byExternalId.get(v.course.externalId);
-      const wanted: ArchiveReason | null = v.course.active ? null : 'inactive';
-      if (!row) {
-        fresh.push({
-          id: crypto.randomUUID(),
-          externalId: v.course.externalId,
-          content: contentColumns(v.course, v.hash, v.raw),
-          archivedReason: wanted,
-        });
-        counts.created += 1;
-        issues.push(...v.issues);
-        continue;
-      }
-      present.push(row.id);
-      const patch: CoursePatch = {};
-      if (row.content_hash !== v.hash) {
-        patch.content = contentColumns(v.course, v.hash, v.raw);
-        counts.updated += 1;
-        issues.push(...v.issues);
-      } else counts.unchanged += 1;
-      if (wanted && row.archived === 0) {
-        patch.archive = wanted;
-        counts.archived += 1;
-      } else if (
-        !wanted &&
-        row.archived === 1 &&
-        RESTORABLE_REASONS.includes(row.archived_reason as ArchiveReason)
-      ) {
-        patch.archive = null;
-        counts.restored += 1;
-      }
-      if (patch.content || patch.archive !== undefined)
-        counts.courseRowsWritten += await updateCourse(trx, row.id, patch, now);
+  // Reads need no transaction (the run's lease keeps other runs out); writes are one transaction per
+  // page, and a page with nothing to write (a no-op re-sync) opens none at all.
+  const now = scope.now();
+  const stored = await findCoursesByExternalIds(
+    db,
+    scope.integrationId,
+    valid.map((v) => v.course.externalId),
+  );
+  const byExternalId = new Map(stored.map((s) => [s.external_id, s]));
+  const fresh: NewCourse[] = [];
+  const changes: Array<{ id: string; patch: CoursePatch }> = [];
+  const present: string[] = [];
+  // Warnings are recorded with the write they concern: an unchanged course does not repeat them daily.
+  const issues: RunIssue[] = [...rejections];
+  for (const v of valid) {
+    const row = byExternalId.get(v.course.externalId);
+    const wanted: ArchiveReason | null = v.course.active ? null : 'inactive';
+    if (!row) {
+      fresh.push({
+        id: crypto.randomUUID(),
+        externalId: v.course.externalId,
+        content: contentColumns(v.course, v.hash, v.raw),
+        archivedReason: wanted,
+      });
+      counts.created += 1;
+      issues.push(...v.issues);
+      continue;
     }
-    counts.courseRowsWritten += await insertCourses(trx, scope.integrationId, scope.groupId, fresh, now);
-    if (scope.hasHold) await releaseHeldCourses(trx, scope.integrationId, present);
-    await insertRunErrors(trx, scope.runId, issues);
-  });
+    present.push(row.id);
+    const patch: CoursePatch = {};
+    if (row.content_hash !== v.hash) {
+      patch.content = contentColumns(v.course, v.hash, v.raw);
+      counts.updated += 1;
+      issues.push(...v.issues);
+    } else counts.unchanged += 1;
+    if (wanted && row.archived === 0) {
+      patch.archive = wanted;
+      counts.archived += 1;
+    } else if (
+      !wanted &&
+      row.archived === 1 &&
+      RESTORABLE_REASONS.includes(row.archived_reason as ArchiveReason)
+    ) {
+      patch.archive = null;
+      counts.restored += 1;
+    }
+    if (patch.content || patch.archive !== undefined) changes.push({ id: row.id, patch });
+  }
+  const releaseHeld = scope.hasHold && present.length > 0;
+  if (fresh.length > 0 || changes.length > 0 || issues.length > 0 || releaseHeld) {
+    await db.transaction().execute(async (trx) => {
+      for (const c of changes) counts.courseRowsWritten += await updateCourse(trx, c.id, c.patch, now);
+      counts.courseRowsWritten += await insertCourses(trx, scope.integrationId, scope.groupId, fresh, now);
+      if (releaseHeld) await releaseHeldCourses(trx, scope.integrationId, present);
+      await insertRunErrors(trx, scope.runId, issues);
+    });
+  }
   // Only once the page is committed does it count as seen.
   for (const id of seenHere) scope.seen.add(id);
   return counts;
