@@ -156,6 +156,23 @@ export function contentHash(c: MappedCourse): string {
   return sha256(JSON.stringify(canonical));
 }
 
+/**
+ * Bump when a mapping rule changes: every stored course is then re-mapped once on the next sync
+ * (the source hash below no longer matches), instead of keeping what the old rules made of it.
+ */
+export const MAPPING_VERSION = 1;
+
+/** Fingerprint of the vendor item as received, tied to the mapping version. */
+export function sourceHash(item: unknown): string {
+  return sha256(`${MAPPING_VERSION}:${JSON.stringify(item)}`);
+}
+
+/** The external id a vendor item claims, before any validation (for look-ups only). */
+export function rawExternalId(item: unknown): string | undefined {
+  if (typeof item !== 'object' || item === null) return undefined;
+  return text((item as { id?: unknown }).id) ?? undefined;
+}
+
 export function mapCourse(item: unknown): MapResult {
   if (typeof item !== 'object' || item === null || Array.isArray(item))
     return { ok: false, code: 'invalid_item', reason: 'item is not an object' };

@@ -138,14 +138,11 @@ forEachEngine('catalog sync against the sandbox', (engine) => {
 
   describe('fault knobs', () => {
     it('tokens revoked mid-run: the client signs in again and the run completes', async () => {
-      let revoked = false;
-      const s = await runSync(t.ctx, integrationId, {
-        trigger: 'manual',
-        onProgress: () => {
-          if (!revoked) sandbox.invalidateTokens();
-          revoked = true;
-        },
-      });
+      // Twelve pages of 150 ms each; every token dies a third of the way through.
+      sandbox.faults.set({ slow: 100, delayMs: 150 });
+      const timer = setTimeout(() => sandbox.invalidateTokens(), 400);
+      const s = await runSync(t.ctx, integrationId, { trigger: 'manual' });
+      clearTimeout(timer);
       assert.equal(s.status, 'succeeded');
       assert.ok(sandbox.stats().statuses['401']! >= 1);
       assert.ok(sandbox.stats().token >= 2);
