@@ -138,6 +138,7 @@ async function peakRss(engine: 'sqlite' | 'postgres', sandbox: SandboxHandle) {
     return JSON.parse(out.trim().split('\n').at(-1)!) as {
       seconds: number;
       maxRssMb: number;
+      peakHeapUsedMb: number;
       counts: unknown;
     };
   } finally {
@@ -195,6 +196,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres', sandbox: SandboxHandle
       changedRowsWritten: changed.courseRowsWritten,
       rssCourses: RSS_COURSES,
       peakRssMb100k: rss.maxRssMb,
+      peakHeapUsedMb100k: rss.peakHeapUsedMb,
       rssSyncSeconds: round(rss.seconds),
     };
   } finally {

@@ -15,9 +15,11 @@ const config = parseConfig({
 const ctx = await createContext(config);
 const integration = await createIntegrationFor(ctx, JSON.parse(process.env.BENCH_CONNECTION ?? '{}'));
 let lastReport = 0;
+let peakHeapUsed = 0;
 const summary = await runSync(ctx, integration.id, {
   trigger: 'manual',
   onProgress: (p) => {
+    peakHeapUsed = Math.max(peakHeapUsed, process.memoryUsage().heapUsed);
     if (Date.now() - lastReport > 5000) {
       lastReport = Date.now();
       process.stderr.write(
@@ -34,6 +36,8 @@ console.log(
     seconds: summary.durationMs / 1000,
     // maxRSS is in kilobytes.
     maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    // Live JS heap after each batch: flat when the catalogue is streamed, not held.
+    peakHeapUsedMb: Math.round(peakHeapUsed / 1e6),
     counts: summary.counts,
   }),
 );
