@@ -4,11 +4,8 @@ import type { Engine } from '../db.js';
 // Catalog sync additions to the core tables:
 // - sync_locks.holder: "host:pid" of the lease holder, so that a run on the same host can take over
 //   at once from a process that was killed (kill -9) instead of waiting for the lease to expire.
-// - courses.source_hash: fingerprint of the vendor item last mapped, so an unchanged item is not
-//   mapped (and its HTML not sanitised) again on every daily sync.
 // - sync_run_errors.severity: 'error' (course rejected) or 'warning' (a field dropped, course kept).
 export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
-  await db.schema.alterTable('courses').addColumn('source_hash', 'text').execute();
   await db.schema.alterTable('sync_locks').addColumn('holder', 'text').execute();
   await db.schema
     .alterTable('sync_run_errors')

@@ -4,6 +4,7 @@ import { Migrator, type Kysely, type Migration } from 'kysely';
 import type { Engine } from '../db.js';
 import * as m001 from './001_core.js';
 import * as m002 from './002_catalog_sync.js';
+import * as m002b from './002b_catalog_source_hash.js';
 import * as m003 from './003_platform.js';
 import * as m005 from './005_xapi.js';
 
@@ -12,6 +13,7 @@ type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> 
 const REGISTRY: Record<string, EngineMigration> = {
   '001_core': m001,
   '002_catalog_sync': m002,
+  '002b_catalog_source_hash': m002b,
   '003_platform': m003,
   '005_xapi': m005,
 };
