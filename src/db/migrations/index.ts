@@ -3,11 +3,13 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import type { Engine } from '../db.js';
 import * as m001 from './001_core.js';
+import * as m006 from './006_courses_at_work.js';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
 const REGISTRY: Record<string, EngineMigration> = {
   '001_core': m001,
+  '006_courses_at_work': m006,
 };
 
 export type MigrationReport = { applied: string[]; error?: { migration: string; message: string } };

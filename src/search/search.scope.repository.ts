@@ -1,0 +1,49 @@
+// Reads what computeScope needs, and answers "may this person see this course" for the other areas
+// (paths, programs, launch) with the same rules as search.
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { Db } from '../db/db.js';
+import { computeScope, type CourseScope } from './search.visibility.js';
+
+export type Viewer = { userId: string; isPlatformAdmin: boolean };
+
+export async function loadScope(db: Db, viewer: Viewer): Promise<CourseScope> {
+  if (viewer.isPlatformAdmin) return { all: true };
+  const memberships = await db
+    .selectFrom('memberships')
+    .select(['group_id', 'role'])
+    .where('user_id', '=', viewer.userId)
+    .execute();
+  if (memberships.length === 0) return { all: false, catalogGroupIds: [], libraryGroupIds: [] };
+  // Group trees are small (hundreds): one read, walked in memory.
+  const groups = await db.selectFrom('groups').select(['id', 'parent_id', 'is_public']).execute();
+  return computeScope(false, memberships, groups);
+}
+
+/** SQL condition on `c.id` / `c.integration_id` (alias `c` for courses) for a scope. */
+export function scopeCondition(scope: CourseScope): Expression<SqlBool> {
+  if (scope.all) return sql<SqlBool>`1 = 1`;
+  const parts = [];
+  if (scope.catalogGroupIds.length > 0) {
+    const ids = sql.join(scope.catalogGroupIds);
+    parts.push(sql`c.id IN (SELECT course_id FROM catalog_entries WHERE group_id IN (${ids}))`);
+    // Synced courses live in the catalog of the integration's group, whether or not the sync wrote
+    // catalog rows for them.
+    parts.push(sql`c.integration_id IN (SELECT id FROM integrations WHERE group_id IN (${ids}))`);
+  }
+  if (scope.libraryGroupIds.length > 0) {
+    const ids = sql.join(scope.libraryGroupIds);
+    parts.push(sql`c.id IN (SELECT course_id FROM library_entries WHERE group_id IN (${ids}))`);
+  }
+  if (parts.length === 0) return sql<SqlBool>`1 = 0`;
+  return sql<SqlBool>`(${sql.join(parts, sql` OR `)})`;
+}
+
+export async function courseInScope(db: Db, scope: CourseScope, courseId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('courses as c')
+    .select('c.id')
+    .where('c.id', '=', courseId)
+    .where(scopeCondition(scope))
+    .executeTakeFirst();
+  return row !== undefined;
+}
