@@ -3,9 +3,7 @@
 // booleans are integers 0/1, JSON is text. Each area adds its tables in its own migration file and
 // its own interface below, merged into `Database`.
 import type { Generated } from 'kysely';
-import type { SearchTables } from '../search/search.tables.js';
-import type { PathsTables } from '../paths/paths.tables.js';
-import type { ProgramsTables } from '../programs/programs.tables.js';
+export type Database = CoreTables & PlatformTables & SearchTables & PathsTables & ProgramsTables;
 
 export type Bool = 0 | 1;
 
@@ -202,4 +200,4 @@ export interface CoreTables {
 }
 
 // Areas extend this with their own table interfaces (see src/db/README.md).
-export type Database = CoreTables & SearchTables & PathsTables & ProgramsTables;
+export type Database = CoreTables & PlatformTables & SearchTables & PathsTables & ProgramsTables;
