@@ -3,7 +3,10 @@
 // booleans are integers 0/1, JSON is text. Each area adds its tables in its own migration file and
 // its own interface below, merged into `Database`.
 import type { Generated } from 'kysely';
-export type Database = CoreTables & PlatformTables & SearchTables & PathsTables & ProgramsTables;
+import type { PlatformTables } from '../platform/platform.tables.js';
+import type { SearchTables } from '../search/search.tables.js';
+import type { PathsTables } from '../paths/paths.tables.js';
+import type { ProgramsTables } from '../programs/programs.tables.js';
 
 export type Bool = 0 | 1;
 
