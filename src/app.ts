@@ -9,6 +9,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppContext } from './context.js';
 import { installErrorHandler } from './app.errors.js';
 import { healthRoutes } from './health.routes.js';
+import { searchRoutes } from './search/search.routes.js';
+import { pathsRoutes } from './paths/paths.routes.js';
+import { programsRoutes } from './programs/programs.routes.js';
 import { authPlugin } from './platform/auth.plugin.js';
 import { platformRoutes } from './platform/platform.plugin.js';
 
@@ -57,6 +60,9 @@ export async function buildApp(
   await app.register(healthRoutes);
   await app.register(authPlugin);
   await app.register(platformRoutes);
+  await app.register(searchRoutes);
+  await app.register(pathsRoutes);
+  await app.register(programsRoutes);
 
   return app;
 }

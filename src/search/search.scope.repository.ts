@@ -2,21 +2,22 @@
 // (paths, programs, launch) with the same rules as search.
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../db/db.js';
-import { computeScope, type CourseScope } from './search.visibility.js';
+import { catalogGroupsOfUser, groupsOfUser } from '../platform/access.js';
+import { libraryGroups, type CourseScope } from './search.visibility.js';
 
 export type Viewer = { userId: string; isPlatformAdmin: boolean };
 
 export async function loadScope(db: Db, viewer: Viewer): Promise<CourseScope> {
   if (viewer.isPlatformAdmin) return { all: true };
-  const memberships = await db
-    .selectFrom('memberships')
-    .select(['group_id', 'role'])
-    .where('user_id', '=', viewer.userId)
-    .execute();
-  if (memberships.length === 0) return { all: false, catalogGroupIds: [], libraryGroupIds: [] };
-  // Group trees are small (hundreds): one read, walked in memory.
-  const groups = await db.selectFrom('groups').select(['id', 'parent_id', 'is_public']).execute();
-  return computeScope(false, memberships, groups);
+  const [catalog, roles] = await Promise.all([
+    catalogGroupsOfUser(db, viewer.userId),
+    groupsOfUser(db, viewer),
+  ]);
+  return {
+    all: false,
+    catalogGroupIds: [...catalog].sort(),
+    libraryGroupIds: libraryGroups(roles ?? new Map()),
+  };
 }
 
 /** SQL condition on `c.id` / `c.integration_id` (alias `c` for courses) for a scope. */
@@ -33,6 +34,7 @@ export function scopeCondition(scope: CourseScope): Expression<SqlBool> {
   if (scope.libraryGroupIds.length > 0) {
     const ids = sql.join(scope.libraryGroupIds);
     parts.push(sql`c.id IN (SELECT course_id FROM library_entries WHERE group_id IN (${ids}))`);
+    parts.push(sql`c.owner_group_id IN (${ids})`);
   }
   if (parts.length === 0) return sql<SqlBool>`1 = 0`;
   return sql<SqlBool>`(${sql.join(parts, sql` OR `)})`;
@@ -46,4 +48,21 @@ export async function courseInScope(db: Db, scope: CourseScope, courseId: string
     .where(scopeCondition(scope))
     .executeTakeFirst();
   return row !== undefined;
+}
+
+export type CourseBrief = {
+  id: string;
+  name: string;
+  archived: number;
+  integration_id: string | null;
+  source: string;
+  launch_url: string | null;
+};
+
+export async function getCourseBrief(db: Db, courseId: string): Promise<CourseBrief | undefined> {
+  return db
+    .selectFrom('courses')
+    .select(['id', 'name', 'archived', 'integration_id', 'source', 'launch_url'])
+    .where('id', '=', courseId)
+    .executeTakeFirst();
 }

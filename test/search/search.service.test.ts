@@ -12,7 +12,6 @@ import {
 } from '../helpers/courses-at-work.js';
 import { search } from '../../src/search/search.service.js';
 import { fts5Match, stripHtml, tsQuery } from '../../src/search/search.text.js';
-import { computeScope } from '../../src/search/search.visibility.js';
 
 describe('search text helpers', () => {
   it('strips tags and decodes entities', () => {
@@ -28,24 +27,6 @@ describe('search text helpers', () => {
     assert.equal(tsQuery('Excel piv'), "'excel' & 'piv':*");
     assert.equal(fts5Match('"; DROP TABLE --'), '"drop" AND "table"*');
     assert.equal(fts5Match('  '), undefined);
-  });
-  it('shows a public ancestor catalog only down a public chain', () => {
-    const groups = [
-      { id: 'root', parent_id: null, is_public: 1 },
-      { id: 'pub', parent_id: 'root', is_public: 1 },
-      { id: 'priv', parent_id: 'root', is_public: 0 },
-      { id: 'under-priv', parent_id: 'priv', is_public: 1 },
-    ];
-    const scope = (g: string, role: 'learner' | 'author' = 'learner') =>
-      computeScope(false, [{ group_id: g, role }], groups);
-    assert.deepEqual(scope('pub'), { all: false, catalogGroupIds: ['pub', 'root'], libraryGroupIds: [] });
-    assert.deepEqual(scope('priv'), { all: false, catalogGroupIds: ['priv'], libraryGroupIds: [] });
-    assert.deepEqual(scope('under-priv', 'author'), {
-      all: false,
-      catalogGroupIds: ['under-priv'],
-      libraryGroupIds: ['under-priv'],
-    });
-    assert.deepEqual(computeScope(true, [], groups), { all: true });
   });
 });
 
