@@ -2,10 +2,13 @@
 // is configured, the scheduler, the job queue. Each area adds its start function here; each
 // registers its own stop with `ctx.onDestroy`.
 import type { AppContext } from './context.js';
+import { startPlatform } from './platform/platform.runtime.js';
 
 type Starter = (ctx: AppContext) => Promise<void>;
 
-const STARTERS: Array<[name: string, start: Starter]> = [];
+const STARTERS: Array<[name: string, start: Starter]> = [
+  ['platform', startPlatform], // first-admin notice, expired-session purge
+];
 
 export async function startBackground(ctx: AppContext): Promise<void> {
   for (const [name, start] of STARTERS) {
