@@ -28,7 +28,9 @@ export const SearchResultSchema = Type.Object({
   items: Type.Array(
     Type.Intersect([
       CourseSummarySchema,
-      Type.Object({ score: Type.Union([Type.Number(), Type.Null()], { description: 'Relevance, higher is better' }) }),
+      Type.Object({
+        score: Type.Union([Type.Number(), Type.Null()], { description: 'Relevance, higher is better' }),
+      }),
     ]),
   ),
   facets: Type.Object({ lang: Facet, subject: Facet, contentType: Facet, source: Facet }),

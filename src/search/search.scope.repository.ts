@@ -1,9 +1,9 @@
-// Reads what computeScope needs, and answers "may this person see this course" for the other areas
+// Loads a caller's course scope (search.visibility.ts), and answers "may this person see this course" for the other areas
 // (paths, programs, launch) with the same rules as search.
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../db/db.js';
 import { catalogGroupsOfUser, groupsOfUser } from '../platform/access.js';
-import { libraryGroups, type CourseScope } from './search.visibility.js';
+import { staffGroups, type CourseScope } from './search.visibility.js';
 
 export type Viewer = { userId: string; isPlatformAdmin: boolean };
 
@@ -16,7 +16,7 @@ export async function loadScope(db: Db, viewer: Viewer): Promise<CourseScope> {
   return {
     all: false,
     catalogGroupIds: [...catalog].sort(),
-    libraryGroupIds: libraryGroups(roles ?? new Map()),
+    staffGroupIds: staffGroups(roles ?? new Map()),
   };
 }
 
@@ -27,14 +27,12 @@ export function scopeCondition(scope: CourseScope): Expression<SqlBool> {
   if (scope.catalogGroupIds.length > 0) {
     const ids = sql.join(scope.catalogGroupIds);
     parts.push(sql`c.id IN (SELECT course_id FROM catalog_entries WHERE group_id IN (${ids}))`);
-    // Synced courses live in the catalog of the integration's group, whether or not the sync wrote
-    // catalog rows for them.
-    parts.push(sql`c.integration_id IN (SELECT id FROM integrations WHERE group_id IN (${ids}))`);
   }
-  if (scope.libraryGroupIds.length > 0) {
-    const ids = sql.join(scope.libraryGroupIds);
+  if (scope.staffGroupIds.length > 0) {
+    const ids = sql.join(scope.staffGroupIds);
     parts.push(sql`c.id IN (SELECT course_id FROM library_entries WHERE group_id IN (${ids}))`);
     parts.push(sql`c.owner_group_id IN (${ids})`);
+    parts.push(sql`c.integration_id IN (SELECT id FROM integrations WHERE group_id IN (${ids}))`);
   }
   if (parts.length === 0) return sql<SqlBool>`1 = 0`;
   return sql<SqlBool>`(${sql.join(parts, sql` OR `)})`;

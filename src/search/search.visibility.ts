@@ -1,21 +1,19 @@
-// Which courses a person sees (the rule search, paths, programs and launch share):
+// Which courses a person sees: the platform's rule (platform/courses.service.ts `courseScopeOf`),
+// restated here for search's raw SQL and shared by paths, programs and launch:
 //  - platform admins: every course;
-//  - the catalog of every group they belong to, and of its public ancestors down a public chain
-//    (platform/roles.ts `visibleCatalogGroups`; the seed: courses synced to the platform group show
-//    to everyone in public groups); synced courses count as in the catalog of their integration's group;
-//  - the library of every group where they are an admin or an author (libraries are the authors'
-//    shelf for paths and programs), and the platform-authored courses those groups own.
+//  - the catalog of every group they belong to and of its public ancestors down a public chain
+//    (the seed: courses synced to the platform group show to everyone in public groups); the sync
+//    puts synced courses in the catalog of the integration's group;
+//  - in groups where they are staff (admin, coach, author): the library, the group's own courses,
+//    and the courses synced by the group's integration.
 import type { Role } from '../db/schema.js';
 
-export type CourseScope =
-  { all: true } | { all: false; catalogGroupIds: string[]; libraryGroupIds: string[] };
+export type CourseScope = { all: true } | { all: false; catalogGroupIds: string[]; staffGroupIds: string[] };
 
-export const LIBRARY_ROLES: readonly Role[] = ['admin', 'author'];
-
-/** Library groups from a user's effective roles per group (admins of a parent included). */
-export function libraryGroups(rolesByGroup: ReadonlyMap<string, readonly Role[]>): string[] {
+/** Staff groups from a user's effective roles per group (admins of a parent included). */
+export function staffGroups(rolesByGroup: ReadonlyMap<string, readonly Role[]>): string[] {
   return [...rolesByGroup]
-    .filter(([, roles]) => roles.some((r) => LIBRARY_ROLES.includes(r)))
+    .filter(([, roles]) => roles.some((r) => r !== 'learner'))
     .map(([id]) => id)
     .sort();
 }
