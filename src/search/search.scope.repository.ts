@@ -64,3 +64,13 @@ export async function getCourseBrief(db: Db, courseId: string): Promise<CourseBr
     .where('id', '=', courseId)
     .executeTakeFirst();
 }
+
+export async function courseInCatalog(db: Db, groupId: string, courseId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('catalog_entries')
+    .select('course_id')
+    .where('group_id', '=', groupId)
+    .where('course_id', '=', courseId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
