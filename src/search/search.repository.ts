@@ -53,80 +53,111 @@ export async function searchCourses(
   options: { facets?: boolean } = {},
 ): Promise<SearchRows> {
   const match = engine === 'sqlite' ? fts5Match(filters.q) : tsQuery(filters.q);
-  // Matching courses as a derived table `m(mid, rank)`; joined first so the text index drives.
-  const matched =
-    match === undefined
-      ? undefined
-      : engine === 'sqlite'
-        ? sql`(SELECT rowid AS mid, bm25(courses_fts, 10.0, 1.0, 4.0, 2.0) AS rank
-               FROM courses_fts WHERE courses_fts MATCH ${match})`
-        : sql`(SELECT course_id AS mid, ts_rank(tsv, to_tsquery('simple', ${match})) AS rank
-               FROM course_search WHERE tsv @@ to_tsquery('simple', ${match}))`;
-  const from = matched
-    ? sql`${matched} m JOIN courses c ON c.${sql.raw(engine === 'sqlite' ? 'rowid' : 'id')} = m.mid`
-    : sql`courses c`;
+  // Matching courses as a derived table `m(mid[, rank])`, joined first so the text index drives.
+  // Counting and faceting need no rank, so they get the cheaper form.
+  const matchedFrom = (withRank: boolean) => {
+    if (match === undefined) return sql`courses c`;
+    if (engine === 'sqlite') {
+      const rank = withRank ? sql`, bm25(courses_fts, 10.0, 1.0, 4.0, 2.0) AS rank` : sql``;
+      return sql`(SELECT rowid AS mid${rank} FROM courses_fts WHERE courses_fts MATCH ${match}) m
+                 JOIN courses c ON c.rowid = m.mid`;
+    }
+    const rank = withRank ? sql`, ts_rank(tsv, to_tsquery('simple', ${match})) AS rank` : sql``;
+    return sql`(SELECT course_id AS mid${rank} FROM course_search WHERE tsv @@ to_tsquery('simple', ${match})) m
+               JOIN courses c ON c.id = m.mid`;
+  };
 
   const conds: Condition[] = [
     { dim: null, expr: sql`c.archived = 0` },
     { dim: null, expr: sql`${scopeCondition(scope)}` },
   ];
-  const inList = (dim: FacetName, column: string, values: string[] | undefined) => {
-    if (values && values.length > 0)
-      conds.push({ dim, expr: sql`${sql.ref(column)} IN (${sql.join(values)})` });
+  const selected: Partial<Record<FacetName, string[]>> = {};
+  const inList = (dim: Exclude<FacetName, 'subject'>, values: string[] | undefined) => {
+    if (values && values.length > 0) selected[dim] = values;
   };
-  inList('lang', 'c.lang', filters.lang);
-  inList('contentType', 'c.content_type', filters.contentType);
-  inList('source', 'c.source', filters.source);
+  inList('lang', filters.lang);
+  inList('contentType', filters.contentType);
+  inList('source', filters.source);
+  for (const [dim, values] of Object.entries(selected) as Array<[Exclude<FacetName, 'subject'>, string[]]>)
+    conds.push({ dim, expr: sql`${sql.ref(COLUMN[dim])} IN (${sql.join(values)})` });
   if (filters.subject && filters.subject.length > 0)
     conds.push({
       dim: 'subject',
-      expr: sql`c.id IN (SELECT course_id FROM course_subjects WHERE subject IN (${sql.join(filters.subject)}))`,
+      expr: sql`EXISTS (SELECT 1 FROM course_subjects cs WHERE cs.course_id = c.id AND cs.subject IN (${sql.join(filters.subject)}))`,
     });
   if (filters.minDuration !== undefined)
     conds.push({ dim: null, expr: sql`c.duration_minutes >= ${filters.minDuration}` });
   if (filters.maxDuration !== undefined)
     conds.push({ dim: null, expr: sql`c.duration_minutes <= ${filters.maxDuration}` });
 
-  const where = (except?: FacetName) =>
+  const where = (keep: (c: Condition) => boolean = () => true) =>
     sql.join(
-      conds.filter((c) => except === undefined || c.dim !== except).map((c) => c.expr),
+      conds.filter(keep).map((c) => c.expr),
       sql` AND `,
     );
-  const order = matched
-    ? engine === 'sqlite'
-      ? sql`m.rank ASC, c.name, c.id`
-      : sql`m.rank DESC, c.name, c.id`
-    : sql`c.name, c.id`;
-  const rank = matched ? sql`m.rank` : sql`NULL`;
+  const order =
+    match === undefined
+      ? sql`c.name, c.id`
+      : engine === 'sqlite'
+        ? sql`m.rank ASC, c.name, c.id`
+        : sql`m.rank DESC, c.name, c.id`;
+  const rank = match === undefined ? sql`NULL` : sql`m.rank`;
 
   const hits = await sql<SearchHitRow>`
     SELECT c.id, c.name, c.description, c.image, c.author, c.lang, c.subjects, c.content_type,
            c.duration_minutes, c.source, ${rank} AS rank
-    FROM ${from} WHERE ${where()} ORDER BY ${order} LIMIT ${page.limit} OFFSET ${page.offset}`.execute(db);
-  const total = await sql<{ n: number }>`SELECT count(*) AS n FROM ${from} WHERE ${where()}`.execute(db);
+    FROM ${matchedFrom(true)} WHERE ${where()} ORDER BY ${order}
+    LIMIT ${page.limit} OFFSET ${page.offset}`.execute(db);
 
-  const facets: Record<FacetName, FacetCount[]> = { lang: [], subject: [], contentType: [], source: [] };
-  if (options.facets !== false) {
-    const column: Record<Exclude<FacetName, 'subject'>, string> = {
-      lang: 'c.lang',
-      contentType: 'c.content_type',
-      source: 'c.source',
-    };
-    for (const dim of FACETS) {
-      const rows =
-        dim === 'subject'
-          ? await sql<FacetCount>`
-              SELECT s.subject AS value, count(*) AS count
-              FROM ${from} JOIN course_subjects s ON s.course_id = c.id
-              WHERE ${where(dim)} GROUP BY s.subject ORDER BY count(*) DESC, s.subject LIMIT ${FACET_LIMIT}`.execute(
-              db,
-            )
-          : await sql<FacetCount>`
-              SELECT ${sql.ref(column[dim])} AS value, count(*) AS count FROM ${from}
-              WHERE ${where(dim)} GROUP BY ${sql.ref(column[dim])}
-              ORDER BY count(*) DESC, ${sql.ref(column[dim])} LIMIT ${FACET_LIMIT}`.execute(db);
-      facets[dim] = rows.rows.map((r) => ({ value: r.value, count: Number(r.count) }));
-    }
+  // One grouped scan gives the total and the language, content type and source facets: it leaves
+  // out the filters on those three dimensions, and each count is then summed here with the filters
+  // that apply to it (a facet ignores its own filter).
+  const combos = await sql<{ lang: string; content_type: string; source: string; n: number }>`
+    SELECT c.lang, c.content_type, c.source, count(*) AS n FROM ${matchedFrom(false)}
+    WHERE ${where((c) => c.dim === null || c.dim === 'subject')}
+    GROUP BY c.lang, c.content_type, c.source`.execute(db);
+  const passes = (row: Record<string, unknown>, except?: FacetName) =>
+    (Object.entries(selected) as Array<[Exclude<FacetName, 'subject'>, string[]]>).every(
+      ([dim, values]) => dim === except || values.includes(String(row[FIELD[dim]])),
+    );
+  let total = 0;
+  const counts: Record<Exclude<FacetName, 'subject'>, Map<string, number>> = {
+    lang: new Map(),
+    contentType: new Map(),
+    source: new Map(),
+  };
+  for (const row of combos.rows) {
+    const n = Number(row.n);
+    if (passes(row)) total += n;
+    for (const dim of ['lang', 'contentType', 'source'] as const)
+      if (passes(row, dim)) {
+        const key = String(row[FIELD[dim]]);
+        counts[dim].set(key, (counts[dim].get(key) ?? 0) + n);
+      }
   }
-  return { total: Number(total.rows[0]?.n ?? 0), hits: hits.rows, facets };
+  const facets: Record<FacetName, FacetCount[]> = {
+    lang: top(counts.lang),
+    contentType: top(counts.contentType),
+    source: top(counts.source),
+    subject: [],
+  };
+  if (options.facets !== false) {
+    const rows = await sql<FacetCount>`
+      SELECT s.subject AS value, count(*) AS count
+      FROM ${matchedFrom(false)} JOIN course_subjects s ON s.course_id = c.id
+      WHERE ${where((c) => c.dim !== 'subject')}
+      GROUP BY s.subject ORDER BY count(*) DESC, s.subject LIMIT ${FACET_LIMIT}`.execute(db);
+    facets.subject = rows.rows.map((r) => ({ value: r.value, count: Number(r.count) }));
+  }
+  return { total, hits: hits.rows, facets };
+}
+
+const COLUMN = { lang: 'c.lang', contentType: 'c.content_type', source: 'c.source' } as const;
+const FIELD = { lang: 'lang', contentType: 'content_type', source: 'source' } as const;
+
+function top(counts: Map<string, number>): FacetCount[] {
+  return [...counts]
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+    .slice(0, FACET_LIMIT);
 }

@@ -24,13 +24,19 @@ export async function loadScope(db: Db, viewer: Viewer): Promise<CourseScope> {
 export function scopeCondition(scope: CourseScope): Expression<SqlBool> {
   if (scope.all) return sql<SqlBool>`1 = 1`;
   const parts = [];
+  // Correlated EXISTS probes an index per candidate course; `IN (subquery)` inside an OR would
+  // build the whole subquery result (every catalog row) on each search.
   if (scope.catalogGroupIds.length > 0) {
     const ids = sql.join(scope.catalogGroupIds);
-    parts.push(sql`c.id IN (SELECT course_id FROM catalog_entries WHERE group_id IN (${ids}))`);
+    parts.push(
+      sql`EXISTS (SELECT 1 FROM catalog_entries e WHERE e.course_id = c.id AND e.group_id IN (${ids}))`,
+    );
   }
   if (scope.staffGroupIds.length > 0) {
     const ids = sql.join(scope.staffGroupIds);
-    parts.push(sql`c.id IN (SELECT course_id FROM library_entries WHERE group_id IN (${ids}))`);
+    parts.push(
+      sql`EXISTS (SELECT 1 FROM library_entries e WHERE e.course_id = c.id AND e.group_id IN (${ids}))`,
+    );
     parts.push(sql`c.owner_group_id IN (${ids})`);
     parts.push(sql`c.integration_id IN (SELECT id FROM integrations WHERE group_id IN (${ids}))`);
   }

@@ -23,11 +23,14 @@ async function createSearch(db: Kysely<unknown>, engine: Engine): Promise<void> 
     .on('course_subjects')
     .columns(['subject', 'course_id'])
     .execute();
+  // Facet counts and filters read the index alone (covering, id included for the visibility
+  // probes); browsing without words walks the name index in order instead of sorting.
   await db.schema
-    .createIndex('courses_archived_lang_idx')
+    .createIndex('courses_facets_idx')
     .on('courses')
-    .columns(['archived', 'lang'])
+    .columns(['archived', 'lang', 'content_type', 'source', 'duration_minutes', 'id'])
     .execute();
+  await db.schema.createIndex('courses_name_idx').on('courses').columns(['name', 'id']).execute();
 
   if (engine === 'sqlite') {
     // External-content FTS5 table. The content is a view so that `rebuild` sees the same text as the
