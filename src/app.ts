@@ -1,6 +1,6 @@
 // Builds the Fastify app as a plugin tree and never listens (server.ts does). Tests build the real
 // app and call it with `inject`.
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import formbody from '@fastify/formbody';
@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppContext } from './context.js';
 import { installErrorHandler } from './app.errors.js';
 import { healthRoutes } from './health.routes.js';
+import { xapiRoutes } from './xapi/xapi.plugin.js';
 import { searchRoutes } from './search/search.routes.js';
 import { pathsRoutes } from './paths/paths.routes.js';
 import { programsRoutes } from './programs/programs.routes.js';
@@ -27,7 +28,10 @@ export async function buildApp(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.log.child({ area: 'http' }),
-    disableRequestLogging: ctx.config.logLevel !== 'debug' && ctx.config.logLevel !== 'trace',
+    // One line per request only when debugging; errors are logged by the error handler either way.
+    logController: new LogController({
+      disableRequestLogging: ctx.config.logLevel !== 'debug' && ctx.config.logLevel !== 'trace',
+    }),
     bodyLimit: 10 * 1024 * 1024,
     trustProxy: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
@@ -60,6 +64,7 @@ export async function buildApp(
   await app.register(healthRoutes);
   await app.register(authPlugin);
   await app.register(platformRoutes);
+  await app.register(xapiRoutes);
   await app.register(searchRoutes);
   await app.register(pathsRoutes);
   await app.register(programsRoutes);

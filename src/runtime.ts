@@ -3,11 +3,13 @@
 // registers its own stop with `ctx.onDestroy`.
 import type { AppContext } from './context.js';
 import { startPlatform } from './platform/platform.runtime.js';
+import { startStatistics } from './stats/stats.worker.js';
 
 type Starter = (ctx: AppContext) => Promise<void>;
 
 const STARTERS: Array<[name: string, start: Starter]> = [
   ['platform', startPlatform], // first-admin notice, expired-session purge
+  ['statistics', startStatistics], // applies pending statements
 ];
 
 export async function startBackground(ctx: AppContext): Promise<void> {

@@ -4,6 +4,8 @@
 // its own interface below, merged into `Database`.
 import type { Generated } from 'kysely';
 import type { PlatformTables } from '../platform/platform.tables.js';
+import type { CatalogTables } from '../catalog/catalog.tables.js';
+import type { XapiTables } from '../xapi/xapi.tables.js';
 import type { SearchTables } from '../search/search.tables.js';
 import type { PathsTables } from '../paths/paths.tables.js';
 import type { ProgramsTables } from '../programs/programs.tables.js';
@@ -203,4 +205,12 @@ export interface CoreTables {
 }
 
 // Areas extend this with their own table interfaces (see src/db/README.md).
-export type Database = CoreTables & PlatformTables & SearchTables & PathsTables & ProgramsTables;
+// One line per area, each ending in `&` so that merges of new areas stay trivial.
+export type Database = CoreTables & // core
+  PlatformTables & // platform
+  CatalogTables & // catalog
+  XapiTables & // xapi
+  SearchTables & // search (courses at work)
+  PathsTables & // paths
+  ProgramsTables & // programs
+  unknown;
