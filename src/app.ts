@@ -13,6 +13,7 @@ import { xapiRoutes } from './xapi/xapi.plugin.js';
 import { searchRoutes } from './search/search.routes.js';
 import { pathsRoutes } from './paths/paths.routes.js';
 import { programsRoutes } from './programs/programs.routes.js';
+import { launchRoutes } from './launch/launch.routes.js';
 import { authPlugin } from './platform/auth.plugin.js';
 import { platformRoutes } from './platform/platform.plugin.js';
 
@@ -68,6 +69,7 @@ export async function buildApp(
   await app.register(searchRoutes);
   await app.register(pathsRoutes);
   await app.register(programsRoutes);
+  await app.register(launchRoutes);
 
   return app;
 }
