@@ -6,7 +6,7 @@
 //   npm run bench:search [-- --quick] [-- --engine sqlite]
 import { performance } from 'node:perf_hooks';
 import { parseConfig } from '../src/config.js';
-import { createContext, type AppContext } from '../src/context.js';
+import { createContext } from '../src/context.js';
 import { createLogger } from '../src/logger.js';
 import type { Engine } from '../src/db/db.js';
 import { search } from '../src/search/search.service.js';

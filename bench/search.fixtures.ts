@@ -294,8 +294,6 @@ export async function seedSearchBench(
   process.stderr.write(
     `[${ctx.engine}] inserted ${COURSES} courses in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
   );
-  if (ctx.engine === 'postgres')
-    await ctx.db.executeQuery({ sql: 'ANALYZE', parameters: [], query: { kind: 'RawNode' } } as never);
-  else await ctx.db.executeQuery({ sql: 'ANALYZE', parameters: [], query: { kind: 'RawNode' } } as never);
+  await sql`ANALYZE`.execute(ctx.db);
   return { learnerId: learner.id, adminId: admin.id };
 }
