@@ -25,3 +25,27 @@ export async function courseActivity(
     out.set(r.course_id, { completed: Number(r.completed) === 1, launched: Number(r.launched) === 1 });
   return out;
 }
+
+export type EntryActivity = { lastActivityAt: string | null; timeSpentMs: number | null };
+
+/**
+ * Last activity and time spent per learner from one path or session. For a synced course only plays
+ * that began after its integration was set up count (the seed: "the time spent and last activity
+ * columns only show data for courses that are played after the integration is set up").
+ */
+export async function entryActivity(db: Db, entry: EntryRef): Promise<Map<string, EntryActivity>> {
+  const rows = await sql<{ user_id: string; last: string | null; spent: number | string | null }>`
+    SELECT a.user_id, max(a.last_activity_at) AS last, sum(a.time_spent_ms) AS spent
+    FROM attempts a
+    JOIN courses c ON c.id = a.course_id
+    LEFT JOIN integrations i ON i.id = c.integration_id
+    WHERE a.entry_type = ${entry.type} AND a.entry_id = ${entry.id}
+      AND (c.integration_id IS NULL OR (i.activated_at IS NOT NULL AND a.first_activity_at >= i.activated_at))
+    GROUP BY a.user_id`.execute(db);
+  return new Map(
+    rows.rows.map((r) => [
+      r.user_id,
+      { lastActivityAt: r.last, timeSpentMs: r.spent === null ? null : Number(r.spent) },
+    ]),
+  );
+}

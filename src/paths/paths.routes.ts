@@ -49,6 +49,10 @@ const PathStatsSchema = Type.Object({
       completedSteps: Type.Integer(),
       completionRate: Type.Integer(),
       completed: Type.Boolean(),
+      lastActivityAt: Type.Union([Type.String(), Type.Null()]),
+      timeSpentMs: Type.Union([Type.Number(), Type.Null()], {
+        description: 'Plays after the integration was set up',
+      }),
     }),
   ),
 });

@@ -7,7 +7,7 @@ import { userGroupRoles } from '../platform/access.js';
 import { assertAction, assertCourseAddable, assertRoles, hasRoles } from '../search/course.access.js';
 import type { Viewer } from '../search/search.scope.repository.js';
 import { toCourseSummary, type CourseSummary } from '../search/search.mapping.js';
-import { courseActivity } from './learner-activity.repository.js';
+import { courseActivity, entryActivity } from './learner-activity.repository.js';
 import { completionRate, sequenceStates, type ItemState } from './sequence.rules.js';
 import * as repo from './paths.repository.js';
 
@@ -142,6 +142,7 @@ export async function pathStats(ctx: AppContext, who: Viewer, pathId: string) {
   if (!(await hasRoles(ctx, who, path.group_id, ENROL_ROLES)))
     throw Forbidden('insufficient_role', 'Path statistics need the admin, coach or author role.');
   const learners = await repo.listEnrolled(ctx.db, pathId);
+  const activity = await entryActivity(ctx.db, { type: 'path', id: pathId });
   const rows = [];
   for (const l of learners) {
     const { states } = await learnerStepStates(ctx, pathId, l.user_id);
@@ -153,6 +154,8 @@ export async function pathStats(ctx: AppContext, who: Viewer, pathId: string) {
       completedSteps: states.filter((s) => s === 'completed').length,
       completionRate: completionRate(states),
       completed: states.length > 0 && states.every((s) => s === 'completed'),
+      lastActivityAt: activity.get(l.user_id)?.lastActivityAt ?? null,
+      timeSpentMs: activity.get(l.user_id)?.timeSpentMs ?? null,
     });
   }
   const done = rows.filter((r) => r.completed).length;

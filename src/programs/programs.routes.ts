@@ -234,6 +234,8 @@ export const programsRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 completedBlocks: Type.Integer(),
                 completionRate: Type.Integer(),
                 completed: Type.Boolean(),
+                lastActivityAt: Type.Union([Type.String(), Type.Null()]),
+                timeSpentMs: Type.Union([Type.Number(), Type.Null()]),
               }),
             ),
           }),

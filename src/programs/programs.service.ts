@@ -9,7 +9,7 @@ import { userGroupRoles } from '../platform/access.js';
 import { assertAction, assertCourseAddable, assertRoles, hasRoles } from '../search/course.access.js';
 import type { Viewer } from '../search/search.scope.repository.js';
 import { toCourseSummary, type CourseSummary } from '../search/search.mapping.js';
-import { courseActivity } from '../paths/learner-activity.repository.js';
+import { courseActivity, entryActivity } from '../paths/learner-activity.repository.js';
 import { completionRate, isSyncedCourse, sequenceStates, type ItemState } from '../paths/sequence.rules.js';
 import { ENROL_ROLES } from '../paths/paths.service.js';
 import * as repo from './programs.repository.js';
@@ -194,6 +194,7 @@ export async function sessionStats(ctx: AppContext, who: Viewer, sessionId: stri
   if (!(await hasRoles(ctx, who, template.group_id, ENROL_ROLES)))
     throw Forbidden('insufficient_role', 'Session statistics need the admin, coach or author role.');
   const learners = await repo.listEnrolled(ctx.db, sessionId);
+  const activity = await entryActivity(ctx.db, { type: 'program', id: sessionId });
   const rows = [];
   for (const l of learners) {
     const { states } = await learnerBlockStates(ctx, session, l.user_id);
@@ -206,6 +207,8 @@ export async function sessionStats(ctx: AppContext, who: Viewer, sessionId: stri
       completedBlocks: states.filter((s) => s === 'completed').length,
       completionRate: completionRate(states),
       completed: states.length > 0 && states.every((s) => s === 'completed'),
+      lastActivityAt: activity.get(l.user_id)?.lastActivityAt ?? null,
+      timeSpentMs: activity.get(l.user_id)?.timeSpentMs ?? null,
     });
   }
   const done = rows.filter((r) => r.completed).length;
