@@ -2,12 +2,14 @@
 // is configured, the scheduler, the job queue. Each area adds its start function here; each
 // registers its own stop with `ctx.onDestroy`.
 import type { AppContext } from './context.js';
+import { startScheduler } from './integrations/integrations.scheduler.js';
 import { startPlatform } from './platform/platform.runtime.js';
 import { startStatistics } from './stats/stats.worker.js';
 
 type Starter = (ctx: AppContext) => Promise<void>;
 
 const STARTERS: Array<[name: string, start: Starter]> = [
+  ['scheduler', async (ctx) => void (await startScheduler(ctx))],
   ['platform', startPlatform], // first-admin notice, expired-session purge
   ['statistics', startStatistics], // applies pending statements
 ];

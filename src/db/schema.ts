@@ -5,6 +5,7 @@
 import type { Generated } from 'kysely';
 import type { PlatformTables } from '../platform/platform.tables.js';
 import type { CatalogTables } from '../catalog/catalog.tables.js';
+import type { IntegrationTables } from '../integrations/integrations.tables.js';
 import type { XapiTables } from '../xapi/xapi.tables.js';
 import type { SearchTables } from '../search/search.tables.js';
 import type { PathsTables } from '../paths/paths.tables.js';
@@ -213,4 +214,5 @@ export type Database = CoreTables & // core
   SearchTables & // search (courses at work)
   PathsTables & // paths
   ProgramsTables & // programs
+  IntegrationTables & // integrations (004)
   unknown;

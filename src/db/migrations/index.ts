@@ -5,6 +5,7 @@ import type { Engine } from '../db.js';
 import * as m001 from './001_core.js';
 import * as m002 from './002_catalog_sync.js';
 import * as m003 from './003_platform.js';
+import * as m004 from './004_integrations.js';
 import * as m005 from './005_xapi.js';
 import * as m006 from './006_courses_at_work.js';
 
@@ -14,6 +15,7 @@ const REGISTRY: Record<string, EngineMigration> = {
   '001_core': m001,
   '002_catalog_sync': m002,
   '003_platform': m003,
+  '004_integrations': m004,
   '005_xapi': m005,
   '006_courses_at_work': m006,
 };
