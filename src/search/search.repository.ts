@@ -37,6 +37,8 @@ export type SearchHitRow = {
 export type FacetCount = { value: string; count: number };
 export type SearchRows = {
   total: number;
+  /** The total and facet counts cover only the first FACET_CAP matches: lower bounds. */
+  approximate: boolean;
   hits: SearchHitRow[];
   facets: Record<FacetName, FacetCount[]>;
 };
@@ -44,28 +46,57 @@ export type SearchRows = {
 type Condition = { dim: FacetName | null; expr: RawBuilder<unknown> };
 const FACET_LIMIT = 50;
 
+export type SearchOptions = {
+  /** Subject facet counts (the costliest facet); the other three come with the total. */
+  facets?: boolean;
+  /** Count the total and facets over at most this many matches (see FACET_CAP). */
+  facetCap?: number;
+  /** Rank at most this many text matches before falling back to ranking them all. */
+  rankWindow?: number;
+};
+
+/**
+ * Very broad matches (a prefix such as "manag", browsing 100,000 courses) are counted over their
+ * first FACET_CAP visible matches only: the total and the facet counts are then lower bounds, and
+ * the result says so (`approximate`), the way a catalogue shows "1,000+". Ranking stays exact.
+ */
+export const FACET_CAP = 1000;
+/**
+ * Ranked results are taken from the best RANK_WINDOW text matches (the text index scores every
+ * match, cheaply); filters, visibility and the archived flag are then checked on those alone.
+ * When that window cannot prove the page exact, the query runs again over every match.
+ */
+export const RANK_WINDOW = 500;
+
 export async function searchCourses(
   db: Db,
   engine: Engine,
   scope: CourseScope,
   filters: SearchFilters,
   page: { limit: number; offset: number },
-  options: { facets?: boolean } = {},
+  options: SearchOptions = {},
 ): Promise<SearchRows> {
   const match = engine === 'sqlite' ? fts5Match(filters.q) : tsQuery(filters.q);
-  // Matching courses as a derived table `m(mid[, rank])`, joined first so the text index drives.
-  // Counting and faceting need no rank, so they get the cheaper form.
-  const matchedFrom = (withRank: boolean) => {
-    if (match === undefined) return sql`courses c`;
+  // Caps are inlined (integers of ours), so the planner knows the capped sets are small.
+  const cap = Math.trunc(options.facetCap ?? FACET_CAP);
+  // Matching courses as a derived table `m(mid[, score])`, joined first so the text index drives.
+  // Counting and faceting need no score, so they get the cheaper form. With `window`, only the
+  // best `window` matches by score.
+  const matches = (withRank: boolean, window?: number): RawBuilder<unknown> => {
+    const top =
+      window === undefined
+        ? sql``
+        : sql` ORDER BY score ${engine === 'sqlite' ? sql`ASC` : sql`DESC`} LIMIT ${sql.lit(window)}`;
     if (engine === 'sqlite') {
-      const rank = withRank ? sql`, bm25(courses_fts, 10.0, 1.0, 4.0, 2.0) AS rank` : sql``;
-      return sql`(SELECT rowid AS mid${rank} FROM courses_fts WHERE courses_fts MATCH ${match}) m
-                 JOIN courses c ON c.rowid = m.mid`;
+      const rank = withRank ? sql`, bm25(courses_fts, 10.0, 1.0, 4.0, 2.0) AS score` : sql``;
+      return sql`SELECT rowid AS mid${rank} FROM courses_fts WHERE courses_fts MATCH ${match}${top}`;
     }
-    const rank = withRank ? sql`, ts_rank(tsv, to_tsquery('simple', ${match})) AS rank` : sql``;
-    return sql`(SELECT course_id AS mid${rank} FROM course_search WHERE tsv @@ to_tsquery('simple', ${match})) m
-               JOIN courses c ON c.id = m.mid`;
+    const rank = withRank ? sql`, ts_rank(tsv, to_tsquery('simple', ${match})) AS score` : sql``;
+    return sql`SELECT course_id AS mid${rank} FROM course_search WHERE tsv @@ to_tsquery('simple', ${match})${top}`;
   };
+  const joinCourse = engine === 'sqlite' ? sql`c.rowid = m.mid` : sql`c.id = m.mid`;
+  const matchedFrom = (withRank: boolean) =>
+    match === undefined ? sql`courses c` : sql`(${matches(withRank)}) m JOIN courses c ON ${joinCourse}`;
 
   const conds: Condition[] = [
     { dim: null, expr: sql`c.archived = 0` },
@@ -95,32 +126,30 @@ export async function searchCourses(
       conds.filter(keep).map((c) => c.expr),
       sql` AND `,
     );
-  const order =
-    match === undefined
-      ? sql`c.name, c.id`
-      : engine === 'sqlite'
-        ? sql`m.rank ASC, c.name, c.id`
-        : sql`m.rank DESC, c.name, c.id`;
-  const rank = match === undefined ? sql`NULL` : sql`m.rank`;
+  const hits = await pageOfHits(db, engine, {
+    ranked: match !== undefined,
+    matches,
+    joinCourse,
+    from: matchedFrom,
+    where: where(),
+    page,
+    window: options.rankWindow ?? RANK_WINDOW,
+  });
 
-  const hits = await sql<SearchHitRow>`
-    SELECT c.id, c.name, c.description, c.image, c.author, c.lang, c.subjects, c.content_type,
-           c.duration_minutes, c.source, ${rank} AS rank
-    FROM ${matchedFrom(true)} WHERE ${where()} ORDER BY ${order}
-    LIMIT ${page.limit} OFFSET ${page.offset}`.execute(db);
-
-  // One grouped scan gives the total and the language, content type and source facets: it leaves
+  // One grouped pass gives the total and the language, content type and source facets: it leaves
   // out the filters on those three dimensions, and each count is then summed here with the filters
-  // that apply to it (a facet ignores its own filter).
+  // that apply to it (a facet ignores its own filter). The pass stops after `cap` matches.
   const combos = await sql<{ lang: string; content_type: string; source: string; n: number }>`
-    SELECT c.lang, c.content_type, c.source, count(*) AS n FROM ${matchedFrom(false)}
-    WHERE ${where((c) => c.dim === null || c.dim === 'subject')}
-    GROUP BY c.lang, c.content_type, c.source`.execute(db);
+    SELECT lang, content_type, source, count(*) AS n FROM (
+      SELECT c.lang, c.content_type, c.source FROM ${matchedFrom(false)}
+      WHERE ${where((c) => c.dim === null || c.dim === 'subject')} LIMIT ${sql.lit(cap)}) f
+    GROUP BY lang, content_type, source`.execute(db);
   const passes = (row: Record<string, unknown>, except?: FacetName) =>
     (Object.entries(selected) as Array<[Exclude<FacetName, 'subject'>, string[]]>).every(
       ([dim, values]) => dim === except || values.includes(String(row[FIELD[dim]])),
     );
   let total = 0;
+  let counted = 0;
   const counts: Record<Exclude<FacetName, 'subject'>, Map<string, number>> = {
     lang: new Map(),
     contentType: new Map(),
@@ -128,6 +157,7 @@ export async function searchCourses(
   };
   for (const row of combos.rows) {
     const n = Number(row.n);
+    counted += n;
     if (passes(row)) total += n;
     for (const dim of ['lang', 'contentType', 'source'] as const)
       if (passes(row, dim)) {
@@ -135,6 +165,7 @@ export async function searchCourses(
         counts[dim].set(key, (counts[dim].get(key) ?? 0) + n);
       }
   }
+  let approximate = counted >= cap;
   const facets: Record<FacetName, FacetCount[]> = {
     lang: top(counts.lang),
     contentType: top(counts.contentType),
@@ -142,14 +173,65 @@ export async function searchCourses(
     subject: [],
   };
   if (options.facets !== false) {
-    const rows = await sql<FacetCount>`
-      SELECT s.subject AS value, count(*) AS count
-      FROM ${matchedFrom(false)} JOIN course_subjects s ON s.course_id = c.id
-      WHERE ${where((c) => c.dim !== 'subject')}
+    const rows = await sql<FacetCount & { n: number }>`
+      WITH f AS (SELECT c.id FROM ${matchedFrom(false)} WHERE ${where((c) => c.dim !== 'subject')} LIMIT ${sql.lit(cap)})
+      SELECT s.subject AS value, count(*) AS count, (SELECT count(*) FROM f) AS n
+      FROM f JOIN course_subjects s ON s.course_id = f.id
       GROUP BY s.subject ORDER BY count(*) DESC, s.subject LIMIT ${FACET_LIMIT}`.execute(db);
     facets.subject = rows.rows.map((r) => ({ value: r.value, count: Number(r.count) }));
+    if (rows.rows.some((r) => Number(r.n) >= cap)) approximate = true;
   }
-  return { total, hits: hits.rows, facets };
+  return { total, approximate, hits, facets };
+}
+
+/**
+ * One page of results. With words, first from the best `rankWindow` text matches: that page is
+ * exact when the window held every match, or when the page is full and its last score is strictly
+ * better than the window's worst (no match outside the window can come before it, ties included).
+ */
+async function pageOfHits(
+  db: Db,
+  engine: Engine,
+  q: {
+    ranked: boolean;
+    matches: (withRank: boolean, window?: number) => RawBuilder<unknown>;
+    joinCourse: RawBuilder<unknown>;
+    from: (withRank: boolean) => RawBuilder<unknown>;
+    where: RawBuilder<unknown>;
+    page: { limit: number; offset: number };
+    window: number;
+  },
+): Promise<SearchHitRow[]> {
+  const { page, where } = q;
+  const cols = sql`c.id, c.name, c.description, c.image, c.author, c.lang, c.subjects, c.content_type,
+           c.duration_minutes, c.source`;
+  if (!q.ranked) {
+    const rows = await sql<SearchHitRow>`
+      SELECT ${cols}, NULL AS rank FROM ${q.from(false)} WHERE ${where}
+      ORDER BY c.name, c.id LIMIT ${page.limit} OFFSET ${page.offset}`.execute(db);
+    return rows.rows;
+  }
+  const sqlite = engine === 'sqlite';
+  const order = sql`m.score ${sqlite ? sql`ASC` : sql`DESC`}, c.name, c.id`;
+  const window = Math.trunc(Math.max(q.window, 4 * (page.offset + page.limit)));
+  const windowed = await sql<SearchHitRow & { edge: number | null; inwin: number }>`
+    WITH m AS (${q.matches(true, window)})
+    SELECT ${cols}, m.score AS rank,
+      (SELECT ${sqlite ? sql`max` : sql`min`}(score) FROM m) AS edge, (SELECT count(*) FROM m) AS inwin
+    FROM m JOIN courses c ON ${q.joinCourse} WHERE ${where}
+    ORDER BY ${order} LIMIT ${page.limit} OFFSET ${page.offset}`.execute(db);
+  const rows = windowed.rows;
+  const last = rows[rows.length - 1];
+  const wholeWindow = rows.length > 0 && Number(rows[0]!.inwin) < window;
+  const fullPage =
+    last !== undefined &&
+    rows.length === page.limit &&
+    (sqlite ? Number(last.rank) < Number(last.edge) : Number(last.rank) > Number(last.edge));
+  if (wholeWindow || fullPage) return rows.map(({ edge: _e, inwin: _i, ...r }) => r);
+  const all = await sql<SearchHitRow>`
+    SELECT ${cols}, m.score AS rank FROM ${q.from(true)} WHERE ${where}
+    ORDER BY ${order} LIMIT ${page.limit} OFFSET ${page.offset}`.execute(db);
+  return all.rows;
 }
 
 const COLUMN = { lang: 'c.lang', contentType: 'c.content_type', source: 'c.source' } as const;

@@ -23,6 +23,11 @@ export const SearchQuery = Type.Object({
 
 export const SearchResultSchema = Type.Object({
   total: Type.Integer(),
+  approximate: Type.Boolean({
+    description:
+      'True for very broad matches: total and facet counts were counted over the first 1,000 matches ' +
+      'and are lower bounds (show "1,000+"); the ranking of items is exact either way',
+  }),
   page: Type.Integer(),
   pageSize: Type.Integer(),
   items: Type.Array(
