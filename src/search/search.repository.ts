@@ -83,10 +83,14 @@ export async function searchCourses(
   // Counting and faceting need no score, so they get the cheaper form. With `window`, only the
   // best `window` matches by score.
   const matches = (withRank: boolean, window?: number): RawBuilder<unknown> => {
+    // ts_rank has many ties (it ignores length), so PostgreSQL keeps every match tied with the
+    // last one of the window: then a full page from the window is exact whatever its last score.
     const top =
       window === undefined
         ? sql``
-        : sql` ORDER BY score ${engine === 'sqlite' ? sql`ASC` : sql`DESC`} LIMIT ${sql.lit(window)}`;
+        : engine === 'sqlite'
+          ? sql` ORDER BY score ASC LIMIT ${sql.lit(window)}`
+          : sql` ORDER BY score DESC FETCH FIRST ${sql.lit(window)} ROWS WITH TIES`;
     if (engine === 'sqlite') {
       const rank = withRank ? sql`, bm25(courses_fts, 10.0, 1.0, 4.0, 2.0) AS score` : sql``;
       return sql`SELECT rowid AS mid${rank} FROM courses_fts WHERE courses_fts MATCH ${match}${top}`;
@@ -166,6 +170,15 @@ export async function searchCourses(
       }
   }
   let approximate = counted >= cap;
+  // With a language, content type or source filter the grouped pass above ignores it, so its
+  // capped sample would undercount the filtered total: count that on its own, capped likewise.
+  if (Object.keys(selected).length > 0) {
+    const filtered = await sql<{ n: number }>`
+      SELECT count(*) AS n FROM (SELECT 1 AS one FROM ${matchedFrom(false)} WHERE ${where()}
+      LIMIT ${sql.lit(cap)}) t`.execute(db);
+    total = Number(filtered.rows[0]?.n ?? 0);
+    if (total >= cap) approximate = true;
+  }
   const facets: Record<FacetName, FacetCount[]> = {
     lang: top(counts.lang),
     contentType: top(counts.contentType),
@@ -173,10 +186,16 @@ export async function searchCourses(
     subject: [],
   };
   if (options.facets !== false) {
+    // PostgreSQL would hash all of course_subjects for a thousand ids; OFFSET 0 keeps the lateral
+    // subquery as is, so each id probes the primary key.
+    const subjectsOf =
+      engine === 'sqlite'
+        ? sql`JOIN course_subjects s ON s.course_id = f.id`
+        : sql`CROSS JOIN LATERAL (SELECT cs.subject FROM course_subjects cs WHERE cs.course_id = f.id OFFSET 0) s`;
     const rows = await sql<FacetCount & { n: number }>`
       WITH f AS (SELECT c.id FROM ${matchedFrom(false)} WHERE ${where((c) => c.dim !== 'subject')} LIMIT ${sql.lit(cap)})
       SELECT s.subject AS value, count(*) AS count, (SELECT count(*) FROM f) AS n
-      FROM f JOIN course_subjects s ON s.course_id = f.id
+      FROM f ${subjectsOf}
       GROUP BY s.subject ORDER BY count(*) DESC, s.subject LIMIT ${FACET_LIMIT}`.execute(db);
     facets.subject = rows.rows.map((r) => ({ value: r.value, count: Number(r.count) }));
     if (rows.rows.some((r) => Number(r.n) >= cap)) approximate = true;
@@ -223,10 +242,12 @@ async function pageOfHits(
   const rows = windowed.rows;
   const last = rows[rows.length - 1];
   const wholeWindow = rows.length > 0 && Number(rows[0]!.inwin) < window;
+  // (With ties, PostgreSQL's window may hold more than `window` rows; it then also holds every
+  // match at least as good as its last one, which is all `fullPage` needs.)
   const fullPage =
     last !== undefined &&
     rows.length === page.limit &&
-    (sqlite ? Number(last.rank) < Number(last.edge) : Number(last.rank) > Number(last.edge));
+    (sqlite ? Number(last.rank) < Number(last.edge) : true);
   if (wholeWindow || fullPage) return rows.map(({ edge: _e, inwin: _i, ...r }) => r);
   const all = await sql<SearchHitRow>`
     SELECT ${cols}, m.score AS rank FROM ${q.from(true)} WHERE ${where}
