@@ -140,66 +140,75 @@ export async function searchCourses(
     window: options.rankWindow ?? RANK_WINDOW,
   });
 
-  // One grouped pass gives the total and the language, content type and source facets: it leaves
-  // out the filters on those three dimensions, and each count is then summed here with the filters
-  // that apply to it (a facet ignores its own filter). The pass stops after `cap` matches.
-  const combos = await sql<{ lang: string; content_type: string; source: string; n: number }>`
-    SELECT lang, content_type, source, count(*) AS n FROM (
-      SELECT c.lang, c.content_type, c.source FROM ${matchedFrom(false)}
-      WHERE ${where((c) => c.dim === null || c.dim === 'subject')} LIMIT ${sql.lit(cap)}) f
-    GROUP BY lang, content_type, source`.execute(db);
+  // One capped pass over the matches, leaving out every facet filter, feeds all counts: the
+  // language/content type/source combinations (of rows passing the subject filter) and the
+  // subjects (of rows passing the other three). Each count is then summed here with the filters
+  // that apply to it (a facet ignores its own filter). Visibility is checked once per row.
+  const subjectCond = conds.find((c) => c.dim === 'subject')?.expr ?? sql`1 = 1`;
+  const otherFacetConds = conds.filter((c) => c.dim !== null && c.dim !== 'subject').map((c) => c.expr);
+  // Both planners misjudge the capped set and scan all of course_subjects against it; each id
+  // should probe the primary key instead. SQLite keeps the order of a CROSS JOIN; on PostgreSQL
+  // OFFSET 0 keeps the lateral subquery from being flattened into a hash join.
+  const subjectsOf =
+    engine === 'sqlite'
+      ? sql`CROSS JOIN course_subjects s ON s.course_id = c.id`
+      : sql`CROSS JOIN LATERAL (SELECT cs.subject FROM course_subjects cs WHERE cs.course_id = c.id OFFSET 0) s`;
+  const subjectRows =
+    options.facets === false
+      ? sql``
+      : sql`UNION ALL
+      SELECT 's', s.subject, NULL, NULL, count(*) FROM f c ${subjectsOf}
+      WHERE ${otherFacetConds.length > 0 ? sql.join(otherFacetConds, sql` AND `) : sql`1 = 1`}
+      GROUP BY s.subject`;
+  const counted = await sql<{ k: string; a: string | null; b: string | null; d: string | null; n: number }>`
+    WITH f AS (
+      SELECT c.id, c.lang, c.content_type, c.source, CASE WHEN ${subjectCond} THEN 1 ELSE 0 END AS subject_ok
+      FROM ${matchedFrom(false)} WHERE ${where((c) => c.dim === null)} LIMIT ${sql.lit(cap)})
+    SELECT 'n' AS k, NULL AS a, NULL AS b, NULL AS d, count(*) AS n FROM f
+    UNION ALL
+    SELECT 'c', lang, content_type, source, count(*) FROM f WHERE subject_ok = 1
+    GROUP BY lang, content_type, source
+    ${subjectRows}`.execute(db);
   const passes = (row: Record<string, unknown>, except?: FacetName) =>
     (Object.entries(selected) as Array<[Exclude<FacetName, 'subject'>, string[]]>).every(
       ([dim, values]) => dim === except || values.includes(String(row[FIELD[dim]])),
     );
   let total = 0;
-  let counted = 0;
-  const counts: Record<Exclude<FacetName, 'subject'>, Map<string, number>> = {
+  let approximate = false;
+  const counts: Record<FacetName, Map<string, number>> = {
     lang: new Map(),
     contentType: new Map(),
     source: new Map(),
+    subject: new Map(),
   };
-  for (const row of combos.rows) {
-    const n = Number(row.n);
-    counted += n;
-    if (passes(row)) total += n;
-    for (const dim of ['lang', 'contentType', 'source'] as const)
-      if (passes(row, dim)) {
-        const key = String(row[FIELD[dim]]);
-        counts[dim].set(key, (counts[dim].get(key) ?? 0) + n);
-      }
+  for (const r of counted.rows) {
+    const n = Number(r.n);
+    if (r.k === 'n') approximate = n >= cap;
+    else if (r.k === 's') counts.subject.set(String(r.a), n);
+    else {
+      const row = { lang: r.a, content_type: r.b, source: r.d };
+      if (passes(row)) total += n;
+      for (const dim of ['lang', 'contentType', 'source'] as const)
+        if (passes(row, dim)) {
+          const key = String(row[FIELD[dim]]);
+          counts[dim].set(key, (counts[dim].get(key) ?? 0) + n);
+        }
+    }
   }
-  let approximate = counted >= cap;
-  // With a language, content type or source filter the grouped pass above ignores it, so its
-  // capped sample would undercount the filtered total: count that on its own, capped likewise.
-  if (Object.keys(selected).length > 0) {
+  // With a language, content type or source filter, the capped pass may hold few rows that pass
+  // it: count the filtered total on its own, capped likewise, so it is exact below the cap.
+  if (approximate && (Object.keys(selected).length > 0 || filters.subject?.length)) {
     const filtered = await sql<{ n: number }>`
       SELECT count(*) AS n FROM (SELECT 1 AS one FROM ${matchedFrom(false)} WHERE ${where()}
       LIMIT ${sql.lit(cap)}) t`.execute(db);
     total = Number(filtered.rows[0]?.n ?? 0);
-    if (total >= cap) approximate = true;
   }
   const facets: Record<FacetName, FacetCount[]> = {
     lang: top(counts.lang),
     contentType: top(counts.contentType),
     source: top(counts.source),
-    subject: [],
+    subject: top(counts.subject),
   };
-  if (options.facets !== false) {
-    // PostgreSQL would hash all of course_subjects for a thousand ids; OFFSET 0 keeps the lateral
-    // subquery as is, so each id probes the primary key.
-    const subjectsOf =
-      engine === 'sqlite'
-        ? sql`JOIN course_subjects s ON s.course_id = f.id`
-        : sql`CROSS JOIN LATERAL (SELECT cs.subject FROM course_subjects cs WHERE cs.course_id = f.id OFFSET 0) s`;
-    const rows = await sql<FacetCount & { n: number }>`
-      WITH f AS (SELECT c.id FROM ${matchedFrom(false)} WHERE ${where((c) => c.dim !== 'subject')} LIMIT ${sql.lit(cap)})
-      SELECT s.subject AS value, count(*) AS count, (SELECT count(*) FROM f) AS n
-      FROM f ${subjectsOf}
-      GROUP BY s.subject ORDER BY count(*) DESC, s.subject LIMIT ${FACET_LIMIT}`.execute(db);
-    facets.subject = rows.rows.map((r) => ({ value: r.value, count: Number(r.count) }));
-    if (rows.rows.some((r) => Number(r.n) >= cap)) approximate = true;
-  }
   return { total, approximate, hits, facets };
 }
 
