@@ -102,10 +102,7 @@ export async function searchCourses(
   const matchedFrom = (withRank: boolean) =>
     match === undefined ? sql`courses c` : sql`(${matches(withRank)}) m JOIN courses c ON ${joinCourse}`;
 
-  const conds: Condition[] = [
-    { dim: null, expr: sql`c.archived = 0` },
-    { dim: null, expr: sql`${scopeCondition(scope)}` },
-  ];
+  const conds: Condition[] = [{ dim: null, expr: sql`c.archived = 0` }];
   const selected: Partial<Record<FacetName, string[]>> = {};
   const inList = (dim: Exclude<FacetName, 'subject'>, values: string[] | undefined) => {
     if (values && values.length > 0) selected[dim] = values;
@@ -124,6 +121,10 @@ export async function searchCourses(
     conds.push({ dim: null, expr: sql`c.duration_minutes >= ${filters.minDuration}` });
   if (filters.maxDuration !== undefined)
     conds.push({ dim: null, expr: sql`c.duration_minutes <= ${filters.maxDuration}` });
+
+  // Visibility last: SQLite tests conditions in the order written, and the filters above are
+  // cheaper and often narrower than the catalog probes.
+  conds.push({ dim: null, expr: sql`${scopeCondition(scope)}` });
 
   const where = (keep: (c: Condition) => boolean = () => true) =>
     sql.join(
