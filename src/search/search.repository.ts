@@ -4,7 +4,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db, Engine } from '../db/db.js';
 import type { CourseScope } from './search.visibility.js';
-import { scopeCondition } from './search.scope.repository.js';
+import { probeOnly, scopeCondition } from './search.scope.repository.js';
 import { fts5Match, tsQuery } from './search.text.js';
 
 export type FacetName = 'lang' | 'subject' | 'contentType' | 'source';
@@ -115,7 +115,7 @@ export async function searchCourses(
   if (filters.subject && filters.subject.length > 0)
     conds.push({
       dim: 'subject',
-      expr: sql`EXISTS (SELECT 1 FROM course_subjects cs WHERE cs.course_id = c.id AND cs.subject IN (${sql.join(filters.subject)}))`,
+      expr: sql`EXISTS (SELECT 1 FROM course_subjects cs WHERE cs.course_id = c.id AND cs.subject IN (${sql.join(filters.subject)})${probeOnly(engine)})`,
     });
   if (filters.minDuration !== undefined)
     conds.push({ dim: null, expr: sql`c.duration_minutes >= ${filters.minDuration}` });
@@ -124,7 +124,7 @@ export async function searchCourses(
 
   // Visibility last: SQLite tests conditions in the order written, and the filters above are
   // cheaper and often narrower than the catalog probes.
-  conds.push({ dim: null, expr: sql`${scopeCondition(scope)}` });
+  conds.push({ dim: null, expr: sql`${scopeCondition(scope, engine)}` });
 
   const where = (keep: (c: Condition) => boolean = () => true) =>
     sql.join(
