@@ -9,6 +9,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppContext } from './context.js';
 import { installErrorHandler } from './app.errors.js';
 import { healthRoutes } from './health.routes.js';
+import { authPlugin } from './platform/auth.plugin.js';
+import { platformRoutes } from './platform/platform.plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -53,6 +55,8 @@ export async function buildApp(
 
   // Each area registers its routes here: one line per area plugin.
   await app.register(healthRoutes);
+  await app.register(authPlugin);
+  await app.register(platformRoutes);
 
   return app;
 }

@@ -3,6 +3,7 @@
 // booleans are integers 0/1, JSON is text. Each area adds its tables in its own migration file and
 // its own interface below, merged into `Database`.
 import type { Generated } from 'kysely';
+import type { PlatformTables } from '../platform/platform.tables.js';
 
 export type Bool = 0 | 1;
 
@@ -199,4 +200,4 @@ export interface CoreTables {
 }
 
 // Areas extend this with their own table interfaces (see src/db/README.md).
-export type Database = CoreTables;
+export type Database = CoreTables & PlatformTables;

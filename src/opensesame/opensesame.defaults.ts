@@ -1,8 +1,18 @@
-// PLACEHOLDER until the sandbox lands (issue 2): replaced whole by its implementation.
+// The OpenSesame connection offered when none is given: the configured one, or an embedded sandbox
+// started on first use (so the service can be tried before a customer has credentials), stopped
+// with the context.
 import type { AppContext } from '../context.js';
 import type { OpenSesameConnection } from './opensesame.types.js';
+import { startSandbox } from '../../sandbox/sandbox.server.js';
 
 export async function resolveDefaultConnection(ctx: AppContext): Promise<OpenSesameConnection> {
   if (ctx.config.openSesame) return ctx.config.openSesame;
-  throw new Error('embedded sandbox pending');
+  const { courses, seed, port } = ctx.config.sandbox;
+  const sandbox = await startSandbox({ courses, seed, port, host: '127.0.0.1' });
+  ctx.onDestroy(() => sandbox.close());
+  ctx.log.info(
+    { area: 'opensesame', sandboxUrl: sandbox.url, courses, seed },
+    `No OpenSesame settings: using the embedded OpenSesame sandbox at ${sandbox.url} (${courses} generated courses)`,
+  );
+  return sandbox.connection;
 }
