@@ -11,6 +11,7 @@ import { installErrorHandler } from './app.errors.js';
 import { healthRoutes } from './health.routes.js';
 import { authPlugin } from './platform/auth.plugin.js';
 import { platformRoutes } from './platform/platform.plugin.js';
+import { ssoRoutes } from './sso/sso.routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -57,6 +58,7 @@ export async function buildApp(
   await app.register(healthRoutes);
   await app.register(authPlugin);
   await app.register(platformRoutes);
+  await app.register(ssoRoutes);
 
   return app;
 }

@@ -2,10 +2,11 @@
 // is configured, the scheduler, the job queue. Each area adds its start function here; each
 // registers its own stop with `ctx.onDestroy`.
 import type { AppContext } from './context.js';
+import { startSso } from './sso/sso.service.js';
 
 type Starter = (ctx: AppContext) => Promise<void>;
 
-const STARTERS: Array<[name: string, start: Starter]> = [];
+const STARTERS: Array<[name: string, start: Starter]> = [['sso', startSso]];
 
 export async function startBackground(ctx: AppContext): Promise<void> {
   for (const [name, start] of STARTERS) {

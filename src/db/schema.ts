@@ -4,6 +4,7 @@
 // its own interface below, merged into `Database`.
 import type { Generated } from 'kysely';
 import type { PlatformTables } from '../platform/platform.tables.js';
+import type { SsoTables } from '../sso/sso.tables.js';
 
 export type Bool = 0 | 1;
 
@@ -200,4 +201,4 @@ export interface CoreTables {
 }
 
 // Areas extend this with their own table interfaces (see src/db/README.md).
-export type Database = CoreTables & PlatformTables;
+export type Database = CoreTables & PlatformTables & SsoTables;

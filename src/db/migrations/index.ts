@@ -4,12 +4,14 @@ import { Migrator, type Kysely, type Migration } from 'kysely';
 import type { Engine } from '../db.js';
 import * as m001 from './001_core.js';
 import * as m003 from './003_platform.js';
+import * as m007 from './007_sso.js';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
 const REGISTRY: Record<string, EngineMigration> = {
   '001_core': m001,
   '003_platform': m003,
+  '007_sso': m007,
 };
 
 export type MigrationReport = { applied: string[]; error?: { migration: string; message: string } };
