@@ -12,6 +12,7 @@ import { healthRoutes } from './health.routes.js';
 import { authPlugin } from './platform/auth.plugin.js';
 import { platformRoutes } from './platform/platform.plugin.js';
 import { ssoRoutes } from './sso/sso.routes.js';
+import { webPages } from './web/web.plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -59,6 +60,7 @@ export async function buildApp(
   await app.register(authPlugin);
   await app.register(platformRoutes);
   await app.register(ssoRoutes);
+  await app.register(webPages);
 
   return app;
 }
