@@ -50,14 +50,14 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   };
 
   app.get(
-    '/api/v1/groups/:id/integration/saml',
+    '/api/v1/groups/:groupId/integrations/opensesame/saml',
     {
-      preHandler: groupActionGuard('integration.manage'),
+      preHandler: groupActionGuard('integration.manage', 'groupId'),
       schema: {
         tags,
         summary: "The integration's SAML service provider (OpenSesame) and our IdP entity id",
         security: SECURITY,
-        params: Type.Object({ id: Type.String() }),
+        params: Type.Object({ groupId: Type.String() }),
         response: {
           200: Type.Object({
             idpEntityId: Type.String(),
@@ -68,27 +68,27 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const integration = await integrationOf(request.params.id);
+      const integration = await integrationOf(request.params.groupId);
       return { idpEntityId: idpEntityId(ctx), serviceProvider: await serviceProviderOf(ctx, integration.id) };
     },
   );
 
   app.put(
-    '/api/v1/groups/:id/integration/saml',
+    '/api/v1/groups/:groupId/integrations/opensesame/saml',
     {
-      preHandler: groupActionGuard('integration.manage'),
+      preHandler: groupActionGuard('integration.manage', 'groupId'),
       schema: {
         tags,
         summary: 'Set the SAML service provider from its metadata XML, or from its entity id and ACS URL',
         security: SECURITY,
-        params: Type.Object({ id: Type.String() }),
+        params: Type.Object({ groupId: Type.String() }),
         body: SpBody,
         response: { 200: SpSchema, ...errors(400, 401, 403, 404) },
       },
     },
     async (request) => {
       const principal = await requireUser(request);
-      const integration = await integrationOf(request.params.id);
+      const integration = await integrationOf(request.params.groupId);
       return configureServiceProvider(ctx, integration.id, request.body, principal.userId);
     },
   );

@@ -74,7 +74,7 @@ forEachEngine('SSO service and routes', (engine) => {
   it('lets a group admin set the SP from metadata, and refuses learners', async () => {
     const admin = await seedMember(t.ctx, { groupId, email: 'ga@sso.test', role: 'admin' });
     const learner = await seedMember(t.ctx, { groupId, email: 'l@sso.test', role: 'learner' });
-    const url = `/api/v1/groups/${groupId}/integration/saml`;
+    const url = `/api/v1/groups/${groupId}/integrations/opensesame/saml`;
     const refused = await t.app.inject({
       method: 'PUT',
       url,
