@@ -40,18 +40,35 @@ function loginForm(csrf: string, next: string, email = '', error?: string): Safe
     </form>`;
 }
 
-export type GroupLink = { action: GroupAction; label: string; href: (groupId: string) => string };
+export type GroupPageKey = 'opensesame' | 'stats' | 'unmatched' | 'programs';
+export type GroupLink = {
+  key: GroupPageKey;
+  action: GroupAction;
+  label: string;
+  href: (groupId: string) => string;
+};
 
 /** What each role opens in a group, in the order shown on the home page. */
 export const GROUP_LINKS: readonly GroupLink[] = [
   {
+    key: 'opensesame',
     action: 'integration.manage',
     label: 'Settings → Integrations → OpenSesame',
     href: (g) => `/groups/${g}/settings/integrations/opensesame`,
   },
-  { action: 'stats.read', label: 'Statistics', href: (g) => `/groups/${g}/stats` },
-  { action: 'stats.read', label: 'Unmatched statements', href: (g) => `/groups/${g}/stats/unmatched` },
-  { action: 'course.author', label: 'Paths and programs', href: (g) => `/groups/${g}/programs` },
+  { key: 'stats', action: 'stats.read', label: 'Statistics', href: (g) => `/groups/${g}/stats` },
+  {
+    key: 'unmatched',
+    action: 'integration.manage',
+    label: 'Unmatched statements',
+    href: (g) => `/groups/${g}/stats/unmatched`,
+  },
+  {
+    key: 'programs',
+    action: 'course.author',
+    label: 'Paths and programs',
+    href: (g) => `/groups/${g}/programs`,
+  },
 ];
 
 export async function authPages(app: FastifyInstance): Promise<void> {

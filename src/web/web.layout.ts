@@ -71,8 +71,8 @@ export function csrfField(token: string): SafeHtml {
 /** The settings pages of a group: a side navigation beside the content. */
 export function groupSettings(
   group: { id: string; name: string },
-  current: 'opensesame' | 'stats' | 'unmatched' | 'paths' | 'programs',
-  links: ReadonlyArray<{ key: typeof current; label: string; href: string }>,
+  current: string,
+  links: ReadonlyArray<{ key: string; label: string; href: string }>,
   body: HtmlValue,
 ): SafeHtml {
   return html`<p class="hint">Group: <strong>${group.name}</strong></p>
