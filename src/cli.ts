@@ -6,6 +6,7 @@ import { createContext, type AppContext } from './context.js';
 import { createDb } from './db/db.js';
 import { migrateToLatest } from './db/migrations/index.js';
 import { createLogger } from './logger.js';
+import { registerPlatformCommands } from './platform/platform.cli.js';
 
 export type CliDeps = {
   /** Builds the context on first use; commands that need no database never open one. */
@@ -13,7 +14,9 @@ export type CliDeps = {
 };
 
 // Area commands: one line per area, each a `register(program, deps)` from `src/<area>/<area>.cli.ts`.
-const AREA_COMMANDS: Array<(program: Command, deps: CliDeps) => void> = [];
+const AREA_COMMANDS: Array<(program: Command, deps: CliDeps) => void> = [
+  registerPlatformCommands, // platform: admin create, token create
+];
 
 export function fail(message: string, code = 1): never {
   console.error(message);

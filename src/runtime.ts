@@ -2,11 +2,15 @@
 // is configured, the scheduler, the job queue. Each area adds its start function here; each
 // registers its own stop with `ctx.onDestroy`.
 import type { AppContext } from './context.js';
+import { startPlatform } from './platform/platform.runtime.js';
 import { startSso } from './sso/sso.service.js';
 
 type Starter = (ctx: AppContext) => Promise<void>;
 
-const STARTERS: Array<[name: string, start: Starter]> = [['sso', startSso]];
+const STARTERS: Array<[name: string, start: Starter]> = [
+  ['platform', startPlatform], // first-admin notice, expired-session purge
+  ['sso', startSso], // the SAML IdP key pair exists from the first start
+];
 
 export async function startBackground(ctx: AppContext): Promise<void> {
   for (const [name, start] of STARTERS) {

@@ -11,6 +11,9 @@ import { createApiToken, startSession, SESSION_COOKIE } from './auth.service.js'
 import { createUser } from './users.service.js';
 import { findUserByEmail, type UserRow } from './users.repository.js';
 import { insertGroup, upsertMembership, type GroupRow } from './groups.repository.js';
+import { insertCourseRow, insertEntry } from './courses.repository.js';
+import type { CourseRow } from './platform.mapping.js';
+import crypto from 'node:crypto';
 
 export type SeededUser = {
   user: UserRow;
@@ -87,4 +90,64 @@ export async function seedMember(
 export async function seedSession(ctx: AppContext, userId: string): Promise<{ cookie: string }> {
   const session = await startSession(ctx, userId);
   return { cookie: `${SESSION_COOKIE}=${session.cookieValue}` };
+}
+
+/**
+ * A course. `source: 'opensesame'` makes a synced-looking (read-only) course without an integration
+ * unless `integrationId` is given; `native` courses belong to `groupId`. `catalogOf` / `libraryOf`
+ * put it in those groups' catalog or library.
+ */
+export async function seedCourse(
+  ctx: AppContext,
+  input: {
+    name?: string;
+    source?: string;
+    groupId?: string;
+    integrationId?: string;
+    externalId?: string;
+    archived?: boolean;
+    lang?: string;
+    launchUrl?: string;
+    localTags?: string[];
+    catalogOf?: string[];
+    libraryOf?: string[];
+  } = {},
+): Promise<CourseRow> {
+  const now = ctx.clock.now().toISOString();
+  const source = input.source ?? 'native';
+  const id = crypto.randomUUID();
+  const row: CourseRow = {
+    id,
+    integration_id: input.integrationId ?? null,
+    source,
+    external_id: input.externalId ?? (source === 'native' ? null : `ext-${id.slice(0, 8)}`),
+    name: input.name ?? `Course ${id.slice(0, 8)}`,
+    description: null,
+    image: null,
+    duration_minutes: null,
+    author: null,
+    lang: input.lang ?? 'en',
+    other_langs: '[]',
+    launch_url: input.launchUrl ?? null,
+    modified_at: now,
+    subjects: '[]',
+    content_type: 'course',
+    xapi_activity_id: null,
+    archived: input.archived ? 1 : 0,
+    archived_at: input.archived ? now : null,
+    archived_reason: input.archived ? 'inactive' : null,
+    content_hash: null,
+    raw: null,
+    local_tags: JSON.stringify(input.localTags ?? []),
+    created_at: now,
+    updated_at: now,
+    owner_group_id: source === 'native' ? (input.groupId ?? null) : null,
+    created_by: null,
+  };
+  await insertCourseRow(ctx.db, row);
+  for (const groupId of input.catalogOf ?? [])
+    await insertEntry(ctx.db, 'catalog', { groupId, courseId: id, addedBy: null, now });
+  for (const groupId of input.libraryOf ?? [])
+    await insertEntry(ctx.db, 'library', { groupId, courseId: id, addedBy: null, now });
+  return row;
 }
