@@ -6,6 +6,7 @@ import csrf from '@fastify/csrf-protection';
 import { assetRoutes } from './web.assets.js';
 import { installPageErrorHandler } from './web.errors.js';
 import { authPages } from './web.auth.pages.js';
+import { coursePages } from './web.course.pages.js';
 
 export const webPages: FastifyPluginAsync = async (app) => {
   await app.register(assetRoutes);
@@ -22,5 +23,6 @@ export const webPages: FastifyPluginAsync = async (app) => {
     });
     installPageErrorHandler(pages);
     await authPages(pages);
+    await coursePages(pages);
   });
 };
