@@ -45,3 +45,15 @@ export async function upsertServiceProvider(db: Db, row: ServiceProviderRow): Pr
     )
     .execute();
 }
+
+export async function findServiceProvidersByEntityId(
+  db: Db,
+  entityId: string,
+): Promise<ServiceProviderRow[]> {
+  return db
+    .selectFrom('saml_service_providers')
+    .selectAll()
+    .where('entity_id', '=', entityId)
+    .orderBy('updated_at', 'desc')
+    .execute();
+}

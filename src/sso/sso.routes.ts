@@ -6,7 +6,17 @@ import { NotFound } from '../errors.js';
 import { groupActionGuard, requireUser } from '../platform/guards.js';
 import { SECURITY, errors } from '../platform/platform.schemas.js';
 import { getIntegrationByGroup } from '../integrations/integrations.repository.js';
-import { configureServiceProvider, idpEntityId, idpMetadata, serviceProviderOf } from './sso.service.js';
+import { getPrincipal } from '../platform/auth.plugin.js';
+import { Invalid } from '../errors.js';
+import { decodeRedirectAuthnRequest } from './sso.authn-request.js';
+import { samlPostPage } from './sso.post-page.js';
+import {
+  configureServiceProvider,
+  idpEntityId,
+  idpMetadata,
+  samlPostForRequest,
+  serviceProviderOf,
+} from './sso.service.js';
 
 const tags = ['sso'];
 
@@ -40,6 +50,35 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags, summary: 'SAML 2.0 identity provider metadata (give it to OpenSesame)' } },
     async (_request, reply) =>
       reply.type('application/samlmetadata+xml; charset=utf-8').send(await idpMetadata(ctx)),
+  );
+
+  app.get(
+    '/saml/sso',
+    {
+      schema: {
+        tags,
+        summary: 'SP-initiated sign-in (HTTP-Redirect binding): signs the caller in to the asking SP',
+        querystring: Type.Object({
+          SAMLRequest: Type.String({ minLength: 1, maxLength: 200_000 }),
+          RelayState: Type.Optional(Type.String({ maxLength: 4000 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const authn = decodeRedirectAuthnRequest(request.query.SAMLRequest);
+      if (!authn) throw Invalid('invalid_authn_request', 'The SAMLRequest is not a readable AuthnRequest.');
+      const principal = await getPrincipal(request);
+      if (!principal) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
+      const post = await samlPostForRequest(ctx, {
+        request: authn,
+        subject: { email: principal.email, name: principal.name },
+        relayState: request.query.RelayState ?? '',
+      });
+      return reply
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(samlPostPage(post).value);
+    },
   );
 
   const integrationOf = async (groupId: string) => {

@@ -5,8 +5,10 @@ import type { AppContext } from '../context.js';
 import { Invalid, NotFound } from '../errors.js';
 import { buildSignedResponse, DEFAULT_ASSERTION_TTL_SECONDS, type SamlSubject } from './sso.assertion.js';
 import { createIdpKeys, keysMatch, type IdpKeys } from './sso.keys.js';
+import type { AuthnRequest } from './sso.authn-request.js';
 import { idpMetadataXml, parseSpMetadata, type SpDescription } from './sso.metadata.js';
 import {
+  findServiceProvidersByEntityId,
   getServiceProvider,
   getSetting,
   insertSettingIfAbsent,
@@ -141,21 +143,40 @@ export async function samlPostFor(
       'sso_not_configured',
       'Single sign-on to OpenSesame is not configured for this integration.',
     );
+  return signedPost(ctx, sp, input.subject, input.relayState);
+}
+
+/** SP-initiated: answers an AuthnRequest from a configured SP, at its configured ACS only. */
+export async function samlPostForRequest(
+  ctx: AppContext,
+  input: { request: AuthnRequest; subject: SamlSubject; relayState: string },
+): Promise<SamlPost> {
+  const [sp] = await findServiceProvidersByEntityId(ctx.db, input.request.issuer);
+  if (!sp) throw Invalid('unknown_service_provider', 'This service provider is not configured here.');
+  if (input.request.acsUrl && input.request.acsUrl !== sp.acs_url)
+    throw Invalid('acs_mismatch', 'The request asks for an ACS URL that is not the configured one.');
+  return signedPost(ctx, sp, input.subject, input.relayState, input.request.id);
+}
+
+async function signedPost(
+  ctx: AppContext,
+  sp: ServiceProviderRow,
+  subject: SamlSubject,
+  relayState: string,
+  inResponseTo?: string,
+): Promise<SamlPost> {
   const keys = await idpKeys(ctx);
   const { xml } = buildSignedResponse({
     idp: { entityId: idpEntityId(ctx), keys },
     sp: { entityId: sp.entity_id, acsUrl: sp.acs_url },
-    subject: input.subject,
+    subject,
     now: ctx.clock.now(),
     ttlSeconds: DEFAULT_ASSERTION_TTL_SECONDS,
+    ...(inResponseTo ? { inResponseTo } : {}),
   });
   ctx.log.info(
-    { area: 'sso', integrationId: input.integrationId, spEntityId: sp.entity_id },
+    { area: 'sso', integrationId: sp.integration_id, spEntityId: sp.entity_id },
     'SAML assertion issued',
   );
-  return {
-    acsUrl: sp.acs_url,
-    samlResponse: Buffer.from(xml, 'utf8').toString('base64'),
-    relayState: input.relayState,
-  };
+  return { acsUrl: sp.acs_url, samlResponse: Buffer.from(xml, 'utf8').toString('base64'), relayState };
 }

@@ -8,6 +8,8 @@ import { insertIntegration } from '../../src/integrations/integrations.repositor
 import { configureServiceProvider, idpKeys, samlPostFor } from '../../src/sso/sso.service.js';
 import { getSetting } from '../../src/sso/sso.repository.js';
 import { verifySamlResponse } from '../../src/sso/sso.verify.js';
+import { encodeRedirectAuthnRequest } from '../../src/sso/sso.authn-request.js';
+import { seedSession } from '../../src/platform/platform.seed.js';
 import type { AppContext } from '../../src/context.js';
 
 async function insertTestIntegration(ctx: AppContext, groupId: string): Promise<string> {
@@ -140,5 +142,56 @@ forEachEngine('SSO service and routes', (engine) => {
       }),
       /not configured/,
     );
+  });
+
+  it('answers an SP-initiated request at the configured ACS only, after sign-in', async () => {
+    await configureServiceProvider(
+      t.ctx,
+      integrationId,
+      { entityId: 'https://sp.test/saml', acsUrl: 'https://sp.test/saml/acs' },
+      null,
+    );
+    const now = new Date();
+    const good = encodeRedirectAuthnRequest(
+      { id: '_req1', issuer: 'https://sp.test/saml', acsUrl: 'https://sp.test/saml/acs' },
+      now,
+    );
+    const url = `/saml/sso?SAMLRequest=${encodeURIComponent(good)}&RelayState=${encodeURIComponent('https://sp.test/c/1')}`;
+    const anonymous = await t.app.inject({ url });
+    assert.equal(anonymous.statusCode, 303);
+    assert.match(anonymous.headers.location as string, /^\/login\?next=%2Fsaml%2Fsso/);
+    const { user } = await seedMember(t.ctx, {
+      groupId,
+      email: 'sp-init@sso.test',
+      role: 'learner',
+      name: 'Sam Pinit',
+    });
+    const { cookie } = await seedSession(t.ctx, user.id);
+    const page = await t.app.inject({ url, headers: { cookie } });
+    assert.equal(page.statusCode, 200, page.body);
+    assert.match(page.body, /<form method="post" action="https:\/\/sp.test\/saml\/acs"/);
+    assert.match(page.body, /name="RelayState" value="https:\/\/sp.test\/c\/1"/);
+    const b64 = /name="SAMLResponse" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    const xml = Buffer.from(b64, 'base64').toString('utf8');
+    assert.match(xml, /InResponseTo="_req1"/);
+    const out = verifySamlResponse(xml, {
+      idpCertPem: (await idpKeys(t.ctx)).certPem,
+      audience: 'https://sp.test/saml',
+      now: new Date(),
+    });
+    assert.ok(out.ok);
+    assert.equal(out.assertion.nameId, 'sp-init@sso.test');
+    const elsewhere = encodeRedirectAuthnRequest(
+      { id: '_req2', issuer: 'https://sp.test/saml', acsUrl: 'https://evil.test/acs' },
+      now,
+    );
+    const refused = await t.app.inject({
+      url: `/saml/sso?SAMLRequest=${encodeURIComponent(elsewhere)}`,
+      headers: { cookie },
+    });
+    assert.equal(refused.statusCode, 400);
+    assert.equal(refused.json().error.code, 'acs_mismatch');
+    const garbage = await t.app.inject({ url: '/saml/sso?SAMLRequest=bm9wZQ==', headers: { cookie } });
+    assert.equal(garbage.json().error.code, 'invalid_authn_request');
   });
 });
