@@ -5,7 +5,8 @@ import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { SandboxItem } from './sandbox.catalogue.js';
 import type { FaultKnobs } from './sandbox.faults.js';
-import { resetStats, type SandboxState } from './sandbox.server.js';
+import { resetState, resetStats, type SandboxState } from './sandbox.state.js';
+import { ConfigRefusal, configureLms, configureSaml, type SamlSettings } from './sandbox.player.js';
 
 type IdParams = { id: string };
 
@@ -90,11 +91,39 @@ export function adminRoutes(state: SandboxState) {
       return reply.code(201).send(customer);
     });
 
+    app.put<{ Params: { ciid: string } }>('/customers/:ciid/saml', async (req, reply) => {
+      if (!isObject(req.body))
+        return reply.code(400).send({ error: 'invalid', message: 'Send a JSON object.' });
+      try {
+        const c = await configureSaml(state, req.params.ciid, req.body as SamlSettings);
+        return {
+          spEntityId: c.spEntityId,
+          acsUrl: c.acsUrl,
+          metadataUrl: c.spEntityId,
+          idpEntityId: c.idpEntityId ?? null,
+        };
+      } catch (err) {
+        if (err instanceof ConfigRefusal)
+          return reply.code(err.status).send({ error: 'invalid', message: err.message });
+        throw err;
+      }
+    });
+    app.put<{ Params: { ciid: string } }>('/customers/:ciid/lms', async (req, reply) => {
+      if (!isObject(req.body))
+        return reply.code(400).send({ error: 'invalid', message: 'Send a JSON object.' });
+      try {
+        const c = configureLms(state, req.params.ciid, req.body);
+        return { authUrl: c.authUrl, lmsUrl: c.lmsUrl, clientId: c.clientId };
+      } catch (err) {
+        if (err instanceof ConfigRefusal)
+          return reply.code(err.status).send({ error: 'invalid', message: err.message });
+        throw err;
+      }
+    });
+    app.get('/statements', async () => state.deliveries);
+
     app.post('/reset', async (_req, reply) => {
-      state.store.reset();
-      state.faults.reset();
-      state.tokens.clear();
-      resetStats(state);
+      resetState(state);
       return reply.code(204).send();
     });
   };

@@ -9,12 +9,18 @@ import type { OpenSesameConnection } from '../src/opensesame/opensesame.types.js
 import { createCatalogueStore, type CatalogueStore } from './sandbox.store.js';
 import { createFaultBox, type FaultBox, type FaultKnobs } from './sandbox.faults.js';
 import { adminRoutes } from './sandbox.admin.js';
+import { configureLms, configureSaml, playerRoutes, type SamlSettings } from './sandbox.player.js';
+import type { SpConfig } from './sandbox.saml.js';
+import type { Delivery, LmsConfig, Statement } from './sandbox.lms.js';
+import {
+  resetState,
+  resetStats,
+  type SandboxCustomer,
+  type SandboxState,
+  type SandboxStats,
+} from './sandbox.state.js';
 
-export type SandboxCustomer = {
-  readonly clientId: string;
-  readonly clientSecret: string;
-  readonly customerIntegrationId: string;
-};
+export type { SandboxCustomer, SandboxStats } from './sandbox.state.js';
 
 export type SandboxOptions = {
   courses: number;
@@ -41,24 +47,6 @@ export const DEFAULT_CUSTOMER: SandboxCustomer = Object.freeze({
 
 export const TOKEN_PATH = '/oauth2/aussandbox0000/v1/token';
 
-export type SandboxStats = {
-  token: number;
-  content: number;
-  /** Answers by status code, e.g. { "200": 12, "429": 2 }. */
-  statuses: Record<string, number>;
-};
-
-export type SandboxState = {
-  readonly store: CatalogueStore;
-  readonly faults: FaultBox;
-  readonly customers: Map<string, SandboxCustomer>;
-  readonly tokens: Map<string, { customer: SandboxCustomer; expiresAt: number }>;
-  readonly stats: SandboxStats;
-  readonly adminKey: string;
-  readonly baseUrl: () => string;
-  readonly now: () => Date;
-};
-
 export type Sandbox = {
   readonly url: string;
   readonly apiUrl: string;
@@ -69,6 +57,12 @@ export type Sandbox = {
   readonly catalogue: CatalogueStore;
   readonly faults: FaultBox;
   addCustomer(customer: SandboxCustomer): void;
+  /** SAML SP settings for a customer (by CIID): the IdP certificate or metadata URL. */
+  configureSaml(customerIntegrationId: string, settings: SamlSettings): Promise<SpConfig>;
+  /** Where the player sends completions for a customer: LMS Auth URL, LMS URL, credentials. */
+  configureLms(customerIntegrationId: string, settings: LmsConfig): LmsConfig;
+  /** Statements the player sent, with what the LMS answered. */
+  deliveries(): Array<Delivery & { statement: Statement }>;
   /** Every token issued so far stops working (the next call gets 401). */
   invalidateTokens(): void;
   stats(): SandboxStats;
@@ -92,6 +86,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     adminKey: options.adminKey ?? crypto.randomBytes(18).toString('base64url'),
     baseUrl: () => baseUrl,
     now,
+    saml: new Map(),
+    lms: new Map(),
+    sessions: new Map(),
+    seenAssertions: new Map(),
+    deliveries: [],
   };
   for (const c of [DEFAULT_CUSTOMER, ...(options.customers ?? [])]) state.customers.set(c.clientId, c);
   if (options.faults) state.faults.set(options.faults);
@@ -118,6 +117,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   app.post(TOKEN_PATH, (req, reply) => tokenRoute(state, sleep, req, reply));
   app.get('/v1/content', (req, reply) => contentRoute(state, sleep, req, reply));
   await app.register(adminRoutes(state), { prefix: '/admin' });
+  await app.register(playerRoutes(state));
   app.get('/', async () => ({ name: 'OpenSesame sandbox', tokenUrl: `${baseUrl}${TOKEN_PATH}` }));
 
   const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
@@ -139,27 +139,19 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     catalogue: state.store,
     faults: state.faults,
     addCustomer: (c) => void state.customers.set(c.clientId, c),
+    configureSaml: (ciid, settings) => configureSaml(state, ciid, settings),
+    configureLms: (ciid, settings) => configureLms(state, ciid, { ...settings }),
+    deliveries: () => structuredClone(state.deliveries),
     invalidateTokens: () => state.tokens.clear(),
     stats: () => structuredClone(state.stats),
     resetStats: () => resetStats(state),
-    reset() {
-      state.store.reset();
-      state.faults.reset();
-      state.tokens.clear();
-      resetStats(state);
-    },
+    reset: () => resetState(state),
     async close() {
       for (const t of pending) clearTimeout(t);
       pending.clear();
       await app.close();
     },
   };
-}
-
-export function resetStats(state: SandboxState): void {
-  state.stats.token = 0;
-  state.stats.content = 0;
-  state.stats.statuses = {};
 }
 
 type Sleep = (ms: number) => Promise<void>;

@@ -7,6 +7,8 @@ import { createDb } from './db/db.js';
 import { migrateToLatest } from './db/migrations/index.js';
 import { createLogger } from './logger.js';
 import { registerPlatformCommands } from './platform/platform.cli.js';
+import { registerSandboxCommand } from '../sandbox/sandbox.cli.js';
+import { registerCatalogCommands } from './catalog/catalog.cli.js';
 
 export type CliDeps = {
   /** Builds the context on first use; commands that need no database never open one. */
@@ -16,6 +18,8 @@ export type CliDeps = {
 // Area commands: one line per area, each a `register(program, deps)` from `src/<area>/<area>.cli.ts`.
 const AREA_COMMANDS: Array<(program: Command, deps: CliDeps) => void> = [
   registerPlatformCommands, // platform: admin create, token create
+  registerSandboxCommand, // sandbox/sandbox.cli.ts
+  registerCatalogCommands, // catalog: sync, runs
 ];
 
 export function fail(message: string, code = 1): never {

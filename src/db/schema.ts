@@ -4,6 +4,7 @@
 // its own interface below, merged into `Database`.
 import type { Generated } from 'kysely';
 import type { PlatformTables } from '../platform/platform.tables.js';
+import type { CatalogTables } from '../catalog/catalog.tables.js';
 import type { SsoTables } from '../sso/sso.tables.js';
 
 export type Bool = 0 | 1;
@@ -201,4 +202,4 @@ export interface CoreTables {
 }
 
 // Areas extend this with their own table interfaces (see src/db/README.md).
-export type Database = CoreTables & PlatformTables & SsoTables;
+export type Database = CoreTables & PlatformTables & CatalogTables & SsoTables;

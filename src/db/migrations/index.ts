@@ -3,6 +3,7 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import type { Engine } from '../db.js';
 import * as m001 from './001_core.js';
+import * as m002 from './002_catalog_sync.js';
 import * as m003 from './003_platform.js';
 import * as m007 from './007_sso.js';
 
@@ -10,6 +11,7 @@ type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> 
 
 const REGISTRY: Record<string, EngineMigration> = {
   '001_core': m001,
+  '002_catalog_sync': m002,
   '003_platform': m003,
   '007_sso': m007,
 };

@@ -1,0 +1,254 @@
+// One sync run of one integration (DESIGN rule 2): list the whole catalogue page by page, write what
+// changed, archive what is gone only after a complete listing (with the mass-archive brake), and
+// record the run. Runs report, not throw: the summary says what happened, including failures.
+import crypto from 'node:crypto';
+import type { AppContext } from '../context.js';
+import type { SyncTrigger } from '../db/schema.js';
+import { NotFound } from '../errors.js';
+import { connectionOf, getIntegration } from '../integrations/integrations.repository.js';
+import { OpenSesameError, type CataloguePage } from '../opensesame/opensesame.types.js';
+import { archiveAbsent } from './catalog.holds.js';
+import { acquireSyncLock, extendSyncLock, releaseSyncLock } from './catalog.lock.js';
+import { applyPage } from './catalog.page.js';
+import {
+  finishRun,
+  insertRun,
+  markInterruptedRuns,
+  updateRunProgress,
+  ZERO_COUNTS,
+  type RunCounts,
+} from './sync-runs.repository.js';
+
+export type SyncCounts = RunCounts;
+
+export type SyncProgress = SyncCounts & { page: number };
+
+export type SyncOptions = {
+  trigger: SyncTrigger;
+  onProgress?: (progress: SyncProgress) => void;
+  signal?: AbortSignal;
+  /** Lease length; the heartbeat extends it every quarter of it. */
+  leaseMs?: number;
+};
+
+export type SyncSummary =
+  | {
+      status: 'succeeded' | 'failed';
+      runId: string;
+      integrationId: string;
+      trigger: SyncTrigger;
+      startedAt: string;
+      finishedAt: string;
+      durationMs: number;
+      listingComplete: boolean;
+      pages: number;
+      counts: SyncCounts;
+      /** Course rows inserted or updated by this run (0 for a no-op re-sync). */
+      courseRowsWritten: number;
+      error?: { code: string; message: string };
+    }
+  | {
+      status: 'refused';
+      integrationId: string;
+      trigger: SyncTrigger;
+      error: { code: 'sync_already_running' | 'integration_inactive'; message: string };
+      runningRunId?: string;
+    };
+
+const DEFAULT_LEASE_MS = 60_000;
+
+/** Pulls the next page while the current one is written, so fetching and storing overlap. */
+async function* withLookahead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  let next = it.next();
+  next.catch(() => undefined); // observed below; keeps an early rejection from being "unhandled"
+  for (;;) {
+    const r = await next;
+    if (r.done) return;
+    next = it.next();
+    next.catch(() => undefined);
+    yield r.value;
+  }
+}
+
+function describeError(err: unknown): { code: string; message: string } {
+  if (err instanceof OpenSesameError) {
+    const step = err.step === 'token' ? 'token request' : 'catalogue listing';
+    return { code: err.code, message: `OpenSesame ${step} failed: ${err.message}` };
+  }
+  if (err instanceof Error && err.name === 'AbortError')
+    return { code: 'aborted', message: 'the run was stopped' };
+  return { code: 'internal_error', message: err instanceof Error ? err.message : String(err) };
+}
+
+export async function runSync(
+  ctx: AppContext,
+  integrationId: string,
+  options: SyncOptions,
+): Promise<SyncSummary> {
+  const log = ctx.log.child({ area: 'catalog' });
+  const integration = await getIntegration(ctx.db, integrationId);
+  if (!integration) throw NotFound('integration_not_found', `No integration ${integrationId}`);
+  const { trigger } = options;
+  if (integration.status === 'inactive') {
+    return {
+      status: 'refused',
+      integrationId,
+      trigger,
+      error: { code: 'integration_inactive', message: 'The integration is deactivated: syncing is stopped' },
+    };
+  }
+
+  const runId = crypto.randomUUID();
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const nowIso = () => ctx.clock.now().toISOString();
+  const lock = await acquireSyncLock(ctx.db, integrationId, runId, ctx.clock.now(), leaseMs);
+  if (!lock.acquired) {
+    log.info(
+      { integrationId, runningRunId: lock.runId, trigger },
+      'sync refused: another run holds the lease',
+    );
+    return {
+      status: 'refused',
+      integrationId,
+      trigger,
+      runningRunId: lock.runId,
+      error: {
+        code: 'sync_already_running',
+        message: `A sync of this integration is already running (${lock.runId})`,
+      },
+    };
+  }
+
+  const started = Date.now();
+  const startedAt = nowIso();
+  const counts: RunCounts = { ...ZERO_COUNTS };
+  let courseRowsWritten = 0;
+  let pages = 0;
+  let listingComplete = false;
+  let error: { code: string; message: string } | undefined;
+  let closeClient: (() => Promise<void>) | undefined;
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  let beating = false;
+  const heartbeat = setInterval(
+    () => {
+      if (beating) return;
+      beating = true;
+      void (async () => {
+        try {
+          if (!(await extendSyncLock(ctx.db, integrationId, runId, ctx.clock.now(), leaseMs))) {
+            error = { code: 'lease_lost', message: 'another run took over this integration: stopped' };
+            stop.abort();
+            return;
+          }
+          await updateRunProgress(ctx.db, runId, counts, nowIso());
+        } catch (err) {
+          log.warn({ err, runId }, 'sync heartbeat failed');
+        } finally {
+          beating = false;
+        }
+      })();
+    },
+    Math.max(50, Math.floor(leaseMs / 4)),
+  );
+  heartbeat.unref();
+
+  try {
+    const interrupted = await markInterruptedRuns(ctx.db, integrationId, runId, startedAt);
+    if (interrupted > 0) log.warn({ integrationId, interrupted }, 'earlier sync runs were interrupted');
+    await insertRun(ctx.db, { id: runId, integrationId, trigger, now: startedAt });
+
+    const client = ctx.openSesameClient(connectionOf(ctx.secrets, integration));
+    // The real client keeps a keep-alive pool per instance: free it when the run ends.
+    const closable = client as Partial<{ close(): Promise<void> }>;
+    if (typeof closable.close === 'function') closeClient = () => closable.close!();
+    const scope = {
+      runId,
+      integrationId,
+      groupId: integration.group_id,
+      seen: new Set<string>(),
+      hasHold: integration.archive_hold_run_id !== null,
+      now: nowIso,
+    };
+    const listing: AsyncIterable<CataloguePage> = client.listCatalogue({ signal: stop.signal });
+    for await (const page of withLookahead(listing)) {
+      if (stop.signal.aborted) break;
+      const c = await applyPage(ctx.db, scope, page.items);
+      pages += 1;
+      for (const k of [
+        'listed',
+        'created',
+        'updated',
+        'unchanged',
+        'archived',
+        'restored',
+        'rejected',
+      ] as const)
+        counts[k] += c[k];
+      courseRowsWritten += c.courseRowsWritten;
+      options.onProgress?.({ ...counts, page: pages });
+    }
+    if (stop.signal.aborted) {
+      error ??= { code: 'aborted', message: 'the run was stopped before the listing ended' };
+    } else {
+      listingComplete = true;
+      const absent = await archiveAbsent(ctx.db, {
+        integrationId,
+        runId,
+        threshold: integration.mass_archive_threshold,
+        seen: scope.seen,
+        now: nowIso,
+      });
+      counts.archived += absent.archived;
+      counts.held_archives = absent.held;
+      courseRowsWritten += absent.courseRowsWritten;
+      options.onProgress?.({ ...counts, page: pages });
+    }
+  } catch (err) {
+    error ??= stop.signal.aborted ? { code: 'aborted', message: 'the run was stopped' } : describeError(err);
+  } finally {
+    clearInterval(heartbeat);
+    await closeClient?.().catch(() => undefined);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+
+  const status = error ? 'failed' : 'succeeded';
+  const finishedAt = nowIso();
+  try {
+    await finishRun(ctx.db, runId, { status, counts, listingComplete, error, now: finishedAt });
+  } catch (err) {
+    log.error({ err, runId }, 'could not record the end of the sync run');
+  }
+  if (error?.code !== 'lease_lost')
+    await releaseSyncLock(ctx.db, integrationId, runId).catch(() => undefined);
+
+  const summary: SyncSummary = {
+    status,
+    runId,
+    integrationId,
+    trigger,
+    startedAt,
+    finishedAt,
+    durationMs: Date.now() - started,
+    listingComplete,
+    pages,
+    counts,
+    courseRowsWritten,
+    ...(error ? { error } : {}),
+  };
+  const line = {
+    runId,
+    integrationId,
+    trigger,
+    status,
+    durationMs: summary.durationMs,
+    pages,
+    ...counts,
+    error,
+  };
+  if (error) log.warn(line, 'sync run failed');
+  else log.info(line, 'sync run finished');
+  return summary;
+}
