@@ -82,6 +82,7 @@ export function buildUnsignedResponse(input: SamlResponseInput): {
     `<saml:AttributeStatement>` +
     attribute('email', input.subject.email) +
     attribute('name', input.subject.name) +
+    attribute('displayName', input.subject.name) +
     attribute('firstName', first) +
     attribute('lastName', last) +
     `</saml:AttributeStatement>` +
