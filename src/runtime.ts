@@ -4,12 +4,14 @@
 import type { AppContext } from './context.js';
 import { startPlatform } from './platform/platform.runtime.js';
 import { startSso } from './sso/sso.service.js';
+import { startStatistics } from './stats/stats.worker.js';
 
 type Starter = (ctx: AppContext) => Promise<void>;
 
 const STARTERS: Array<[name: string, start: Starter]> = [
   ['platform', startPlatform], // first-admin notice, expired-session purge
   ['sso', startSso], // the SAML IdP key pair exists from the first start
+  ['statistics', startStatistics], // applies pending statements
 ];
 
 export async function startBackground(ctx: AppContext): Promise<void> {

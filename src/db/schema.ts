@@ -6,6 +6,7 @@ import type { Generated } from 'kysely';
 import type { PlatformTables } from '../platform/platform.tables.js';
 import type { CatalogTables } from '../catalog/catalog.tables.js';
 import type { SsoTables } from '../sso/sso.tables.js';
+import type { XapiTables } from '../xapi/xapi.tables.js';
 
 export type Bool = 0 | 1;
 
@@ -203,3 +204,9 @@ export interface CoreTables {
 
 // Areas extend this with their own table interfaces (see src/db/README.md).
 export type Database = CoreTables & PlatformTables & CatalogTables & SsoTables;
+// One line per area, each ending in `&` so that merges of new areas stay trivial.
+export type Database = CoreTables & // core
+  PlatformTables & // platform
+  CatalogTables & // catalog
+  XapiTables & // xapi
+  unknown;

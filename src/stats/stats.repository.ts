@@ -1,0 +1,123 @@
+// Queries for turning stored statements into statistics. The caller owns the transaction.
+import type { Db, Engine } from '../db/db.js';
+import type { StatsState, UnmatchedReason } from '../xapi/xapi.tables.js';
+
+export type PendingStatement = {
+  seq: number;
+  id: string;
+  integration_id: string;
+  statement: string;
+  stored: string;
+};
+
+/** The oldest pending statements; on PostgreSQL locked so that two instances never apply one twice. */
+export async function claimPending(db: Db, engine: Engine, limit: number): Promise<PendingStatement[]> {
+  const q = db
+    .selectFrom('xapi_statements')
+    .select(['seq', 'id', 'integration_id', 'statement', 'stored'])
+    .where('stats_state', '=', 'pending')
+    .orderBy('seq')
+    .limit(limit);
+  const rows = await (engine === 'postgres' ? q.forUpdate().skipLocked() : q).execute();
+  return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+}
+
+export async function setStatsState(db: Db, seqs: number[], state: StatsState): Promise<void> {
+  if (seqs.length)
+    await db.updateTable('xapi_statements').set({ stats_state: state }).where('seq', 'in', seqs).execute();
+}
+
+/** The integration's course an activity names: exact id first, then ids embedded in the IRI. */
+export async function findCourseForActivity(
+  db: Db,
+  integrationId: string,
+  objectId: string,
+  candidates: string[],
+) {
+  const rows = await db
+    .selectFrom('courses')
+    .select(['id', 'external_id', 'xapi_activity_id'])
+    .where('integration_id', '=', integrationId)
+    .where((eb) => eb.or([eb('xapi_activity_id', '=', objectId), eb('external_id', 'in', candidates)]))
+    .execute();
+  const rank = (r: (typeof rows)[number]) =>
+    r.xapi_activity_id === objectId ? -1 : candidates.indexOf(r.external_id ?? '');
+  return rows.sort((a, b) => rank(a) - rank(b))[0];
+}
+
+export async function findUserIdByMail(db: Db, mail: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where('email_normalized', '=', mail)
+    .executeTakeFirst();
+  return row?.id;
+}
+
+export async function putUnmatched(
+  db: Db,
+  row: {
+    statement_seq: number;
+    integration_id: string;
+    statement_id: string;
+    reason: UnmatchedReason;
+    learner_mail: string | null;
+    course_key: string | null;
+    received_at: string;
+  },
+): Promise<void> {
+  await db
+    .insertInto('stats_unmatched')
+    .values(row)
+    .onConflict((oc) => oc.column('statement_seq').doUpdateSet({ reason: row.reason }))
+    .execute();
+}
+
+export async function deleteUnmatched(db: Db, seqs: number[]): Promise<void> {
+  if (seqs.length) await db.deleteFrom('stats_unmatched').where('statement_seq', 'in', seqs).execute();
+}
+
+export async function listUnmatched(db: Db, integrationId: string, limit: number, offset: number) {
+  return db
+    .selectFrom('stats_unmatched as u')
+    .innerJoin('xapi_statements as s', 's.seq', 'u.statement_seq')
+    .select([
+      'u.statement_id',
+      'u.reason',
+      'u.learner_mail',
+      'u.course_key',
+      'u.received_at',
+      's.verb_id',
+      's.timestamp',
+    ])
+    .where('u.integration_id', '=', integrationId)
+    .orderBy('u.statement_seq', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}
+
+/** Unmatched rows that a new learner or course may now resolve (all of them when no filter). */
+export async function unmatchedCandidates(
+  db: Db,
+  filter: { mail?: string; integrationId?: string; reason?: UnmatchedReason },
+) {
+  let q = db.selectFrom('stats_unmatched').select(['statement_seq', 'course_key', 'integration_id']);
+  if (filter.mail !== undefined) q = q.where('learner_mail', '=', filter.mail);
+  if (filter.integrationId !== undefined) q = q.where('integration_id', '=', filter.integrationId);
+  if (filter.reason !== undefined) q = q.where('reason', '=', filter.reason);
+  return (await q.execute()).map((r) => ({ ...r, statement_seq: Number(r.statement_seq) }));
+}
+
+export async function getUserMail(db: Db, userId: string): Promise<string | undefined> {
+  return (await db.selectFrom('users').select('email_normalized').where('id', '=', userId).executeTakeFirst())
+    ?.email_normalized;
+}
+
+export async function getCourseKeys(db: Db, courseId: string) {
+  return db
+    .selectFrom('courses')
+    .select(['integration_id', 'external_id', 'xapi_activity_id'])
+    .where('id', '=', courseId)
+    .executeTakeFirst();
+}

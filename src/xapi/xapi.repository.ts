@@ -1,0 +1,188 @@
+// Statement rows. The caller owns the transaction (a batch is one transaction: all or nothing).
+import { sql } from 'kysely';
+import type { Db } from '../db/db.js';
+import type { PreparedStatement } from './xapi.statement.js';
+
+export type StoredRow = {
+  seq: number;
+  id: string;
+  statement: string;
+  voided: 0 | 1;
+  voids_id: string | null;
+  stored: string;
+};
+
+// Keep each INSERT under SQLite's bound-parameter limit (32,766) and PostgreSQL's (65,535).
+const STATEMENT_CHUNK = 400;
+const REF_CHUNK = 2000;
+
+/** Inserts what is new; returns the seq of each inserted id (ids already stored are left out). */
+export async function insertStatements(
+  db: Db,
+  integrationId: string,
+  items: PreparedStatement[],
+  stored: string,
+): Promise<Map<string, number>> {
+  const inserted = new Map<string, number>();
+  for (let i = 0; i < items.length; i += STATEMENT_CHUNK) {
+    const chunk = items.slice(i, i + STATEMENT_CHUNK);
+    const rows = await db
+      .insertInto('xapi_statements')
+      .values(
+        chunk.map((p) => ({
+          id: p.id,
+          integration_id: integrationId,
+          statement: JSON.stringify(p.statement),
+          verb_id: p.verbId,
+          activity_id: p.activityId,
+          registration: p.registration,
+          timestamp: p.timestamp,
+          stored,
+          voided: 0 as const,
+          voids_id: p.voidsId,
+          stats_state: p.voidsId ? ('ignored' as const) : ('pending' as const),
+        })),
+      )
+      .onConflict((oc) => oc.columns(['integration_id', 'id']).doNothing())
+      .returning(['seq', 'id'])
+      .execute();
+    for (const r of rows) inserted.set(r.id, Number(r.seq));
+  }
+  const refs = items.flatMap((p) => {
+    const seq = inserted.get(p.id);
+    return seq === undefined
+      ? []
+      : p.refs.map((r) => ({ statement_seq: seq, kind: r.kind, key: r.key, related: r.related }));
+  });
+  for (let i = 0; i < refs.length; i += REF_CHUNK)
+    await db
+      .insertInto('xapi_statement_refs')
+      .values(refs.slice(i, i + REF_CHUNK))
+      .execute();
+  return inserted;
+}
+
+export async function getStatementsByIds(db: Db, integrationId: string, ids: string[]): Promise<StoredRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('xapi_statements')
+    .select(['seq', 'id', 'statement', 'voided', 'voids_id', 'stored'])
+    .where('integration_id', '=', integrationId)
+    .where('id', 'in', ids)
+    .execute();
+}
+
+/** Marks targets voided, except voiding statements (which cannot be voided). */
+export async function markVoided(db: Db, integrationId: string, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('xapi_statements')
+    .set({ voided: 1 })
+    .where('integration_id', '=', integrationId)
+    .where('id', 'in', ids)
+    .where('voids_id', 'is', null)
+    .execute();
+}
+
+export async function insertAttachments(
+  db: Db,
+  integrationId: string,
+  parts: Array<{ sha2: string; contentType: string; content: Buffer }>,
+  now: string,
+): Promise<void> {
+  for (const p of parts)
+    await db
+      .insertInto('xapi_attachments')
+      .values({
+        integration_id: integrationId,
+        sha2: p.sha2,
+        content_type: p.contentType,
+        length: p.content.length,
+        content_base64: p.content.toString('base64'),
+        created_at: now,
+      })
+      .onConflict((oc) => oc.columns(['integration_id', 'sha2']).doNothing())
+      .execute();
+}
+
+export async function getAttachments(db: Db, integrationId: string, hashes: string[]) {
+  if (hashes.length === 0) return [];
+  return db
+    .selectFrom('xapi_attachments')
+    .select(['sha2', 'content_type', 'content_base64'])
+    .where('integration_id', '=', integrationId)
+    .where('sha2', 'in', hashes)
+    .execute();
+}
+
+export type StatementQuery = {
+  agent?: string;
+  verb?: string;
+  activity?: string;
+  registration?: string;
+  relatedActivities: boolean;
+  relatedAgents: boolean;
+  since?: string;
+  until?: string;
+  ascending: boolean;
+  limit: number;
+  /** Paging: continue after (or before, descending) this seq, never past `ceiling`. */
+  after?: number;
+  ceiling: number;
+};
+
+export async function queryStatements(
+  db: Db,
+  integrationId: string,
+  q: StatementQuery,
+): Promise<StoredRow[]> {
+  let query = db
+    .selectFrom('xapi_statements as s')
+    .select(['s.seq', 's.id', 's.statement', 's.voided', 's.voids_id', 's.stored'])
+    .where('s.integration_id', '=', integrationId)
+    .where('s.voided', '=', 0)
+    .where('s.seq', '<=', q.ceiling);
+  if (q.verb) query = query.where('s.verb_id', '=', q.verb);
+  if (q.registration) query = query.where('s.registration', '=', q.registration.toLowerCase());
+  if (q.since) query = query.where('s.stored', '>', q.since);
+  if (q.until) query = query.where('s.stored', '<=', q.until);
+  if (q.after !== undefined) query = query.where('s.seq', q.ascending ? '>' : '<', q.after);
+  for (const [kind, key, related] of [
+    ['agent', q.agent, q.relatedAgents],
+    ['activity', q.activity, q.relatedActivities],
+  ] as const) {
+    if (key === undefined) continue;
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('xapi_statement_refs as r')
+          .select(sql.lit(1).as('one'))
+          .whereRef('r.statement_seq', '=', 's.seq')
+          .where('r.kind', '=', kind)
+          .where('r.key', '=', key)
+          .$if(!related, (b) => b.where('r.related', '=', 0)),
+      ),
+    );
+  }
+  return query
+    .orderBy('s.seq', q.ascending ? 'asc' : 'desc')
+    .limit(q.limit + 1)
+    .execute();
+}
+
+export async function maxSeq(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('xapi_statements')
+    .select((eb) => eb.fn.max('seq').as('m'))
+    .executeTakeFirst();
+  return Number(row?.m ?? 0);
+}
+
+export async function countStatements(db: Db, integrationId?: string): Promise<number> {
+  const row = await db
+    .selectFrom('xapi_statements')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .$if(integrationId !== undefined, (b) => b.where('integration_id', '=', integrationId ?? ''))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

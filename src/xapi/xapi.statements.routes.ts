@@ -1,0 +1,181 @@
+// The xAPI statements resource at /api/opensesame/stats (what the seed calls the LMS URL) and at
+// /api/opensesame/stats/statements (where xAPI clients append `statements`), plus /about.
+// Every answer carries X-Experience-API-Version; errors use the app's `{error:{code,message}}` body.
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { Forbidden, Invalid } from '../errors.js';
+import { authenticate, type XapiCaller } from './xapi.auth.js';
+import { canRead, canWrite } from './xapi.credentials.js';
+import { boundaryOf, buildMultipart, parseMultipart, type Part } from './xapi.multipart.js';
+import { parseStatementQuery } from './xapi.query.js';
+import {
+  getOneStatement,
+  listStatements,
+  storeStatements,
+  type ReadOptions,
+  type ReadResult,
+} from './xapi.service.js';
+import type { XapiVersion } from './xapi.validate.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    xapiVersion?: XapiVersion | undefined;
+    xapiCaller?: XapiCaller;
+  }
+}
+
+const BASES = ['/api/opensesame/stats', '/api/opensesame/stats/statements'];
+
+function versionOf(header: unknown): XapiVersion | undefined {
+  if (typeof header !== 'string') return undefined;
+  if (/^1\.0(\.\d+)?$/.test(header.trim())) return '1.0';
+  if (/^2\.0(\.\d+)?$/.test(header.trim())) return '2.0';
+  return undefined;
+}
+
+function queryOf(request: FastifyRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  const search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
+  for (const [k, v] of new URLSearchParams(search)) {
+    if (k in out) throw Invalid('invalid_query', `Parameter ${k} is given twice.`);
+    out[k] = v;
+  }
+  return out;
+}
+
+async function requireCaller(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  need: 'read' | 'write',
+): Promise<XapiCaller | undefined> {
+  const result = await authenticate(request.server.ctx, request.headers.authorization, request.ip);
+  if ('ok' in result) {
+    if (result.retryAfter) reply.header('Retry-After', String(result.retryAfter));
+    if (result.status === 401)
+      reply.header('WWW-Authenticate', 'Bearer realm="sesame-bridge", Basic realm="sesame-bridge"');
+    await reply.status(result.status).send({ error: { code: result.code, message: result.message } });
+    return undefined;
+  }
+  if (need === 'write' ? !canWrite(result.scopes) : !canRead(result.scopes))
+    throw Forbidden(
+      'insufficient_scope',
+      `This token's scope does not allow ${need === 'write' ? 'writing' : 'reading'} statements.`,
+    );
+  return result;
+}
+
+function bodyAndParts(request: FastifyRequest): { body: unknown; parts: Part[] } {
+  const type = request.headers['content-type'] ?? '';
+  if (!/^multipart\/mixed/i.test(type)) {
+    if (request.body === undefined || request.body === null)
+      throw Invalid('invalid_statement', 'The request has no statement.');
+    return { body: request.body, parts: [] };
+  }
+  const boundary = boundaryOf(type);
+  const parts =
+    boundary && Buffer.isBuffer(request.body) ? parseMultipart(request.body, boundary) : undefined;
+  const first = parts?.[0];
+  if (!parts || !first) throw Invalid('invalid_multipart', 'The multipart/mixed body is malformed.');
+  if (!/^application\/json/i.test(first.headers['content-type'] ?? ''))
+    throw Invalid('invalid_multipart', 'The first part must be application/json.');
+  try {
+    return { body: JSON.parse(first.body.toString('utf8')), parts: parts.slice(1) };
+  } catch {
+    throw Invalid('invalid_multipart', 'The first part is not valid JSON.');
+  }
+}
+
+function sendRead(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  result: ReadResult,
+  attachments: boolean,
+) {
+  const now = request.server.ctx.clock.now();
+  reply.header('X-Experience-API-Consistent-Through', now.toISOString());
+  reply.header('Last-Modified', new Date(result.lastStored ?? now.toISOString()).toUTCString());
+  if (!attachments) return reply.send(payload);
+  const { contentType, body } = buildMultipart(payload, result.attachments);
+  return reply.type(contentType).send(body);
+}
+
+export const xapiStatementsRoutes: FastifyPluginAsync = async (app) => {
+  app.addContentTypeParser(/^multipart\/mixed/i, { parseAs: 'buffer' }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  // Every answer, errors included, names the version; requests must name theirs (Communication 3.3).
+  app.addHook('onRequest', async (request) => {
+    const header = request.headers['x-experience-api-version'];
+    request.xapiVersion = versionOf(header);
+    if (request.url.startsWith('/api/opensesame/stats/about')) return;
+    if (header === undefined)
+      throw Invalid('missing_version_header', 'X-Experience-API-Version is required.');
+    if (!request.xapiVersion)
+      throw Invalid(
+        'unsupported_version',
+        `X-Experience-API-Version ${String(header)} is not supported (1.0.x, 2.0.x).`,
+      );
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('X-Experience-API-Version', request.xapiVersion === '2.0' ? '2.0.0' : '1.0.3');
+  });
+
+  app.get('/api/opensesame/stats/about', async () => ({ version: ['1.0.3', '2.0.0'], extensions: {} }));
+
+  for (const base of BASES) {
+    app.post(base, async (request, reply) => {
+      const caller = await requireCaller(request, reply, 'write');
+      if (!caller) return reply;
+      const params = queryOf(request);
+      if (Object.keys(params).length)
+        throw Invalid('invalid_query', `Unknown parameter ${Object.keys(params)[0]}.`);
+      const { body, parts } = bodyAndParts(request);
+      return storeStatements(request.server.ctx, caller, body, parts, request.xapiVersion ?? '1.0');
+    });
+
+    app.put(base, async (request, reply) => {
+      const caller = await requireCaller(request, reply, 'write');
+      if (!caller) return reply;
+      const params = queryOf(request);
+      const unknown = Object.keys(params).find((k) => k !== 'statementId');
+      if (unknown) throw Invalid('invalid_query', `Unknown parameter ${unknown}.`);
+      if (!params.statementId) throw Invalid('missing_statement_id', 'PUT needs ?statementId=.');
+      const { body, parts } = bodyAndParts(request);
+      await storeStatements(
+        request.server.ctx,
+        caller,
+        body,
+        parts,
+        request.xapiVersion ?? '1.0',
+        params.statementId,
+      );
+      return reply.status(204).send();
+    });
+
+    app.get(base, async (request, reply) => {
+      const caller = await requireCaller(request, reply, 'read');
+      if (!caller) return reply;
+      const parsed = parseStatementQuery(queryOf(request));
+      if ('problem' in parsed) throw Invalid('invalid_query', parsed.problem);
+      const languages = String(request.headers['accept-language'] ?? '')
+        .split(',')
+        .map((l) => l.split(';')[0]?.trim() ?? '')
+        .filter(Boolean);
+      const options: ReadOptions = { format: parsed.format, attachments: parsed.attachments, languages };
+      const ctx = request.server.ctx;
+      if (parsed.kind === 'one') {
+        const result = await getOneStatement(ctx, caller, parsed.id, parsed.voided, options);
+        return sendRead(request, reply, result.statements[0], result, parsed.attachments);
+      }
+      const result = await listStatements(ctx, caller, parsed.query, options);
+      let more = '';
+      if (result.next) {
+        const params = new URLSearchParams(queryOf(request));
+        params.set('cursor', `${result.next.after}.${result.next.ceiling}`);
+        more = `/api/opensesame/stats/statements?${params.toString()}`;
+      }
+      return sendRead(request, reply, { statements: result.statements, more }, result, parsed.attachments);
+    });
+  }
+};
