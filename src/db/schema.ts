@@ -203,10 +203,10 @@ export interface CoreTables {
 }
 
 // Areas extend this with their own table interfaces (see src/db/README.md).
-export type Database = CoreTables & PlatformTables & CatalogTables & SsoTables;
 // One line per area, each ending in `&` so that merges of new areas stay trivial.
 export type Database = CoreTables & // core
   PlatformTables & // platform
   CatalogTables & // catalog
   XapiTables & // xapi
+  SsoTables & // sso
   unknown;
