@@ -7,6 +7,7 @@ import { assetRoutes } from './web.assets.js';
 import { installPageErrorHandler } from './web.errors.js';
 import { authPages } from './web.auth.pages.js';
 import { coursePages } from './web.course.pages.js';
+import { statsPages } from './web.stats.pages.js';
 
 export const webPages: FastifyPluginAsync = async (app) => {
   await app.register(assetRoutes);
@@ -24,5 +25,6 @@ export const webPages: FastifyPluginAsync = async (app) => {
     installPageErrorHandler(pages);
     await authPages(pages);
     await coursePages(pages);
+    await statsPages(pages);
   });
 };
