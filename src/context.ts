@@ -39,7 +39,9 @@ export type ContextOverrides = Partial<Pick<AppContext, 'log' | 'clock' | 'secre
 
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
   const log = overrides.log ?? createLogger(config.logLevel);
-  const handle = overrides.dbHandle ?? createDb(config.database);
+  const handle =
+    overrides.dbHandle ??
+    createDb(config.database, { onIdleError: (err) => log.warn({ err }, 'idle database connection lost') });
   if (!overrides.skipMigrations) {
     const report = await migrateToLatest(handle.db, handle.engine);
     if (report.error) {

@@ -19,9 +19,15 @@ export type DbHandle = {
 // COUNT(*) and BIGSERIAL come back from PostgreSQL as strings; our counts fit in a double.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
-export function createDb(database: Config['database'], options: { poolSize?: number } = {}): DbHandle {
+export function createDb(
+  database: Config['database'],
+  options: { poolSize?: number; onIdleError?: (err: Error) => void } = {},
+): DbHandle {
   if (database.engine === 'postgres') {
     const pool = new pg.Pool({ connectionString: database.url, max: options.poolSize ?? 10 });
+    // An idle connection can be cut by the server (restart, failover, admin command). pg emits that
+    // on the pool; unhandled it would crash the process, while the pool simply opens a new one.
+    pool.on('error', (err) => options.onIdleError?.(err));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: 'postgres', destroy: () => db.destroy() };
   }
