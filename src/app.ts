@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppContext } from './context.js';
 import { installErrorHandler } from './app.errors.js';
 import { healthRoutes } from './health.routes.js';
+import { integrationsRoutes } from './integrations/integrations.routes.js';
 import { xapiRoutes } from './xapi/xapi.plugin.js';
 import { authPlugin } from './platform/auth.plugin.js';
 import { platformRoutes } from './platform/platform.plugin.js';
@@ -65,6 +66,7 @@ export async function buildApp(
   await app.register(platformRoutes);
   await app.register(ssoRoutes);
   await app.register(webPages);
+  await app.register(integrationsRoutes, { prefix: '/api/v1' });
   await app.register(xapiRoutes);
 
   return app;

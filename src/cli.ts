@@ -6,6 +6,7 @@ import { createContext, type AppContext } from './context.js';
 import { createDb } from './db/db.js';
 import { migrateToLatest } from './db/migrations/index.js';
 import { createLogger } from './logger.js';
+import { registerIntegrationCommands } from './integrations/integrations.cli.js';
 import { registerPlatformCommands } from './platform/platform.cli.js';
 import { registerSandboxCommand } from '../sandbox/sandbox.cli.js';
 import { registerCatalogCommands } from './catalog/catalog.cli.js';
@@ -20,6 +21,7 @@ const AREA_COMMANDS: Array<(program: Command, deps: CliDeps) => void> = [
   registerPlatformCommands, // platform: admin create, token create
   registerSandboxCommand, // sandbox/sandbox.cli.ts
   registerCatalogCommands, // catalog: sync, runs
+  registerIntegrationCommands, // integration activate|show|rotate-credentials|deactivate|schedule|confirm-archives
 ];
 
 export function fail(message: string, code = 1): never {

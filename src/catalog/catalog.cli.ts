@@ -7,10 +7,11 @@ import type { AppContext } from '../context.js';
 import {
   getIntegration,
   getIntegrationByGroup,
+  listIntegrations,
   type Integration,
 } from '../integrations/integrations.repository.js';
-import { ensureDefaultIntegration } from './catalog.bootstrap.js';
-import { runSync, type SyncSummary } from './catalog.sync.js';
+import { runSyncFor } from '../integrations/integrations.jobs.js';
+import type { SyncSummary } from './catalog.sync.js';
 import { lastListedCount, listRuns, type SyncRun } from './sync-runs.repository.js';
 
 type SyncOpts = { group?: string; integration?: string; json?: boolean };
@@ -27,7 +28,12 @@ async function pickIntegrations(ctx: AppContext, opts: SyncOpts): Promise<Integr
     if (!row) throw new Error(`No integration for group ${opts.group}`);
     return [row];
   }
-  return (await ensureDefaultIntegration(ctx)).filter((i) => i.status !== 'inactive');
+  const live = (await listIntegrations(ctx.db)).filter((i) => i.status !== 'inactive');
+  if (live.length === 0)
+    throw new Error(
+      'No active integration: activate one with `sesame-bridge integration activate --group ID --ciid X --connector-email E` (or try `npm run demo`).',
+    );
+  return live;
 }
 
 export function summaryLine(s: SyncSummary): string {
@@ -43,7 +49,7 @@ export function summaryLine(s: SyncSummary): string {
 }
 
 async function syncOne(ctx: AppContext, integration: Integration, signal: AbortSignal): Promise<SyncSummary> {
-  if (!process.stderr.isTTY) return runSync(ctx, integration.id, { trigger: 'cli', signal });
+  if (!process.stderr.isTTY) return runSyncFor(ctx, integration.id, { trigger: 'cli', signal });
   // The API gives no total: the last run's count is the bar's estimate, raised when passed.
   let total = (await lastListedCount(ctx.db, integration.id)) ?? 0;
   const bar = new cliProgress.SingleBar(
@@ -57,7 +63,7 @@ async function syncOne(ctx: AppContext, integration: Integration, signal: AbortS
   );
   bar.start(Math.max(total, 1), 0, { page: 0, created: 0, updated: 0, archived: 0, rejected: 0 });
   try {
-    return await runSync(ctx, integration.id, {
+    return await runSyncFor(ctx, integration.id, {
       trigger: 'cli',
       signal,
       onProgress: (p) => {

@@ -6,6 +6,7 @@ import type { Generated } from 'kysely';
 import type { PlatformTables } from '../platform/platform.tables.js';
 import type { CatalogTables } from '../catalog/catalog.tables.js';
 import type { SsoTables } from '../sso/sso.tables.js';
+import type { IntegrationTables } from '../integrations/integrations.tables.js';
 import type { XapiTables } from '../xapi/xapi.tables.js';
 
 export type Bool = 0 | 1;
@@ -209,4 +210,5 @@ export type Database = CoreTables & // core
   CatalogTables & // catalog
   XapiTables & // xapi
   SsoTables & // sso
+  IntegrationTables & // integrations (004)
   unknown;

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { forEachEngine, createTestContext, type TestContext } from '../helpers/engines.js';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox.server.js';
 import { mapCourse } from '../../src/catalog/catalog.mapping.js';
+import { createIntegrationFor } from '../../src/catalog/catalog.bootstrap.js';
 
 const COURSES = 600;
 
@@ -25,6 +26,8 @@ forEachEngine('catalog sync killed with -9', (engine) => {
       OPENSESAME_CIID: c.customerIntegrationId,
     };
     t = await createTestContext(engine, settings);
+    // `sync` works on activated integrations: make one the way the tests do.
+    await createIntegrationFor(t.ctx, c);
     env = {
       ...process.env,
       ...t.database.env,

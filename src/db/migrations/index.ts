@@ -6,6 +6,7 @@ import * as m001 from './001_core.js';
 import * as m002 from './002_catalog_sync.js';
 import * as m003 from './003_platform.js';
 import * as m007 from './007_sso.js';
+import * as m004 from './004_integrations.js';
 import * as m005 from './005_xapi.js';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -15,6 +16,7 @@ const REGISTRY: Record<string, EngineMigration> = {
   '002_catalog_sync': m002,
   '003_platform': m003,
   '007_sso': m007,
+  '004_integrations': m004,
   '005_xapi': m005,
 };
 
