@@ -8,6 +8,7 @@ import { installPageErrorHandler } from './web.errors.js';
 import { authPages } from './web.auth.pages.js';
 import { coursePages } from './web.course.pages.js';
 import { statsPages } from './web.stats.pages.js';
+import { integrationPages } from './web.integration.pages.js';
 
 export const webPages: FastifyPluginAsync = async (app) => {
   await app.register(assetRoutes);
@@ -26,5 +27,6 @@ export const webPages: FastifyPluginAsync = async (app) => {
     await authPages(pages);
     await coursePages(pages);
     await statsPages(pages);
+    await integrationPages(pages);
   });
 };

@@ -17,9 +17,7 @@ export function completionsByDay(lines: readonly StatLine[]): Array<{ day: strin
 }
 
 /** Average progress and completions per course: pure. */
-export function progressByCourse(
-  lines: readonly StatLine[],
-): Array<{
+export function progressByCourse(lines: readonly StatLine[]): Array<{
   courseId: string;
   courseName: string;
   learners: number;

@@ -11,6 +11,7 @@ type PageCase = { path: (g: string) => string; allowed: readonly Role[] };
 // The pages of a group, and the roles each is meant for (platform/roles.ts decides the actions).
 const PAGES: readonly PageCase[] = [
   { path: () => '/home', allowed: ['admin', 'coach', 'author', 'learner'] },
+  { path: (g) => `/groups/${g}/settings/integrations/opensesame`, allowed: ['admin'] },
   { path: (g) => `/groups/${g}/stats`, allowed: ['admin', 'coach'] },
   { path: (g) => `/groups/${g}/stats/unmatched`, allowed: ['admin'] },
 ];
