@@ -69,3 +69,46 @@ export async function recordLaunch(
       ),
     );
 }
+
+/** Writes attempts planned in memory: inserts the created ones, updates the changed ones. */
+export async function saveAttempts(
+  db: Db,
+  userId: string,
+  courseId: string,
+  attempts: Attempt[],
+  marks: { created: Set<string>; changed: Set<string> },
+  now: string,
+): Promise<void> {
+  for (const a of attempts) {
+    const fields = {
+      progress: a.progress,
+      result: a.result,
+      score: a.score,
+      time_spent_ms: a.time_spent_ms,
+      first_activity_at: a.first_activity_at,
+      last_activity_at: a.last_activity_at,
+      completed_at: a.completed_at,
+    };
+    if (marks.created.has(a.id))
+      await db
+        .insertInto('attempts')
+        .values({
+          id: a.id,
+          user_id: userId,
+          course_id: courseId,
+          entry_type: a.entry_type,
+          entry_id: a.entry_id,
+          origin: a.origin ?? 'statement',
+          ...fields,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    else if (marks.changed.has(a.id))
+      await db
+        .updateTable('attempts')
+        .set({ ...fields, updated_at: now })
+        .where('id', '=', a.id)
+        .execute();
+  }
+}

@@ -5,10 +5,12 @@
 // (`applyPendingStatements`, called by user creation and course sync) or the periodic re-check.
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/db.js';
-import { applyAttemptPlan, attemptsOf } from '../platform/attempts.repository.js';
+import crypto from 'node:crypto';
+import { attemptsOf, saveAttempts } from '../platform/attempts.repository.js';
 import { planStatistic } from '../platform/attempts.rules.js';
 import type { Json } from '../xapi/xapi.validate.js';
-import { courseKeyCandidates, statementToStatistic } from './stats.mapping.js';
+import { courseKeyCandidates, statementToStatistic, type Statistic } from './stats.mapping.js';
+import type { UnmatchedReason } from '../xapi/xapi.tables.js';
 import {
   claimPending,
   deleteUnmatched,
@@ -25,26 +27,40 @@ import {
 const CHUNK = 200;
 export const RECHECK_INTERVAL_MS = 10 * 60_000;
 
-type Worker = { running?: Promise<void> | undefined; again: boolean };
+type Worker = { running?: Promise<void> | undefined; again: boolean; timer?: NodeJS.Timeout | undefined };
 const workers = new WeakMap<AppContext, Worker>();
+
+/** How long a kick waits, so that a burst of statements is applied in a few chunks, not one by one. */
+export const KICK_DELAY_MS = 100;
 
 /** Starts a drain soon (coalesced): the request that stored statements does not wait for it. */
 export function kickStatistics(ctx: AppContext): void {
-  void drainStatistics(ctx).catch((err: unknown) => ctx.log.error({ err }, 'statistics drain failed'));
+  const worker = workerOf(ctx);
+  if (worker.timer) return;
+  worker.timer = setTimeout(() => {
+    worker.timer = undefined;
+    drainStatistics(ctx).catch((err: unknown) => ctx.log.error({ err }, 'statistics drain failed'));
+  }, KICK_DELAY_MS);
 }
 
-/** Applies every pending statement; resolves when none is left (tests and shutdown await it). */
-export function drainStatistics(ctx: AppContext): Promise<void> {
+function workerOf(ctx: AppContext): Worker {
   let w = workers.get(ctx);
   if (!w) {
     const created: Worker = { again: false };
     workers.set(ctx, (w = created));
-    // Shutdown waits for a drain in progress rather than cutting it (it would roll back anyway).
+    // Shutdown waits for a drain in progress; anything still pending is applied at the next start.
     ctx.onDestroy(async () => {
+      if (created.timer) clearTimeout(created.timer);
+      created.timer = undefined;
       await created.running?.catch(() => undefined);
     });
   }
-  const worker = w;
+  return w;
+}
+
+/** Applies every pending statement; resolves when none is left (tests and shutdown await it). */
+export function drainStatistics(ctx: AppContext): Promise<void> {
+  const worker = workerOf(ctx);
   if (worker.running) {
     worker.again = true;
     return worker.running;
@@ -66,53 +82,85 @@ async function drainChunk(ctx: AppContext): Promise<number> {
   return ctx.db.transaction().execute(async (trx) => {
     const rows = await claimPending(trx, ctx.engine, CHUNK);
     const now = ctx.clock.now().toISOString();
-    const byState = { applied: [] as number[], unmatched: [] as number[] };
-    for (const row of rows) byState[(await applyOne(trx, row, now)) ? 'applied' : 'unmatched'].push(row.seq);
-    await setStatsState(trx, byState.applied, 'applied');
-    await setStatsState(trx, byState.unmatched, 'unmatched');
-    await deleteUnmatched(trx, byState.applied);
+    const applied: number[] = [];
+    const unmatched: number[] = [];
+    const lookups: Lookups = { courses: new Map(), users: new Map() };
+    // Statistics for one learner and course are planned together in memory (in statement order)
+    // and written once: a burst of statements costs a few queries, not a few per statement.
+    const groups = new Map<string, Resolved[]>();
+    for (const row of rows) {
+      const r = await resolve(trx, row, lookups);
+      if ('reason' in r) {
+        await putUnmatched(trx, {
+          statement_seq: row.seq,
+          integration_id: row.integration_id,
+          statement_id: row.id,
+          reason: r.reason,
+          learner_mail: r.mail,
+          course_key: r.key,
+          received_at: row.stored,
+        });
+        unmatched.push(row.seq);
+        continue;
+      }
+      applied.push(row.seq);
+      const key = `${r.userId} ${r.courseId}`;
+      const list = groups.get(key);
+      if (list) list.push(r);
+      else groups.set(key, [r]);
+    }
+    for (const list of groups.values()) await applyGroup(trx, list, now);
+    await setStatsState(trx, applied, 'applied');
+    await setStatsState(trx, unmatched, 'unmatched');
+    await deleteUnmatched(trx, applied);
     return rows.length;
   });
 }
 
-/** True when applied; false when kept as unmatched (with its reason). */
-async function applyOne(db: Db, row: PendingStatement, now: string): Promise<boolean> {
-  const statement = JSON.parse(row.statement) as Json;
-  const mapped = statementToStatistic(statement);
-  const unmatched = (
-    reason: 'unknown_learner' | 'unknown_course' | 'no_learner_mail' | 'not_a_course',
-    mail: string | null,
-    key: string | null,
-  ) =>
-    putUnmatched(db, {
-      statement_seq: row.seq,
-      integration_id: row.integration_id,
-      statement_id: row.id,
-      reason,
-      learner_mail: mail,
-      course_key: key,
-      received_at: row.stored,
-    }).then(() => false);
-  if (!mapped.ok) return unmatched(mapped.reason, null, null);
+/** Course and learner lookups memoised within one chunk (a burst names few of each). */
+type Lookups = { courses: Map<string, { id: string } | undefined>; users: Map<string, string | undefined> };
+type Resolved = { userId: string; courseId: string; statistic: Statistic };
+type Unresolved = { reason: UnmatchedReason; mail: string | null; key: string | null };
+
+async function resolve(db: Db, row: PendingStatement, lookups: Lookups): Promise<Resolved | Unresolved> {
+  const mapped = statementToStatistic(JSON.parse(row.statement) as Json);
+  if (!mapped.ok) return { reason: mapped.reason, mail: null, key: null };
   const s = mapped.statistic;
   // Only this integration's courses (archived ones included) can receive its statistics.
-  const course = await findCourseForActivity(
-    db,
-    row.integration_id,
-    s.objectId,
-    courseKeyCandidates(s.objectId),
-  );
-  if (!course) return unmatched('unknown_course', s.learnerMail, s.objectId);
-  const userId = await findUserIdByMail(db, s.learnerMail);
-  if (!userId) return unmatched('unknown_learner', s.learnerMail, s.objectId);
-  await applyAttemptPlan(
-    db,
-    userId,
-    course.id,
-    planStatistic(await attemptsOf(db, userId, course.id), s),
-    now,
-  );
-  return true;
+  const courseKey = `${row.integration_id} ${s.objectId}`;
+  if (!lookups.courses.has(courseKey))
+    lookups.courses.set(
+      courseKey,
+      await findCourseForActivity(db, row.integration_id, s.objectId, courseKeyCandidates(s.objectId)),
+    );
+  const course = lookups.courses.get(courseKey);
+  if (!course) return { reason: 'unknown_course', mail: s.learnerMail, key: s.objectId };
+  if (!lookups.users.has(s.learnerMail))
+    lookups.users.set(s.learnerMail, await findUserIdByMail(db, s.learnerMail));
+  const userId = lookups.users.get(s.learnerMail);
+  if (!userId) return { reason: 'unknown_learner', mail: s.learnerMail, key: s.objectId };
+  return { userId, courseId: course.id, statistic: s };
+}
+
+async function applyGroup(db: Db, list: Resolved[], now: string): Promise<void> {
+  const first = list[0];
+  if (!first) return;
+  const attempts = await attemptsOf(db, first.userId, first.courseId);
+  const created = new Set<string>();
+  const changed = new Set<string>();
+  for (const { statistic } of list) {
+    const plan = planStatistic(attempts, statistic);
+    if (plan.kind === 'create') {
+      const id = crypto.randomUUID();
+      attempts.push({ id, ...plan.attempt });
+      created.add(id);
+    } else {
+      const target = attempts.find((a) => a.id === plan.id);
+      if (target) Object.assign(target, plan.patch);
+      changed.add(plan.id);
+    }
+  }
+  await saveAttempts(db, first.userId, first.courseId, attempts, { created, changed }, now);
 }
 
 /**
@@ -158,7 +206,7 @@ export async function applyPendingStatements(
 
 /** Background part: drain what a previous process left pending, then re-check unmatched regularly. */
 export async function startStatistics(ctx: AppContext): Promise<void> {
-  kickStatistics(ctx);
+  kickStatistics(ctx); // what a killed process left pending
   const timer = setInterval(() => {
     applyPendingStatements(ctx).catch((err: unknown) =>
       ctx.log.error({ err }, 'unmatched statistics re-check failed'),

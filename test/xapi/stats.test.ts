@@ -73,6 +73,27 @@ forEachEngine('xAPI statistics', (engine) => {
     assert.equal((await attempts(user.id, archived))[0]?.progress, 100);
   });
 
+  it('several statements of one completion in a batch (completed, then passed) make one attempt', async () => {
+    const courseId = await makeCourse(t.ctx, i.row.id, 'OS-7');
+    const { user } = await seedUser(t.ctx, { email: 'twice@example.com' });
+    const iri = 'https://opensesame.example/courses/OS-7';
+    const completed = completion('twice@example.com', iri, {
+      result: { completion: true, duration: 'PT10M' },
+    });
+    const passed = completion('twice@example.com', iri, {
+      timestamp: '2026-03-05T18:23:00Z',
+      verb: { id: 'http://adlnet.gov/expapi/verbs/passed' },
+      result: { success: true, score: { scaled: 0.75 } },
+    });
+    await send(i, [completed, passed]);
+    const rows = await attempts(user.id, courseId);
+    assert.equal(rows.length, 1);
+    assert.deepEqual(
+      [rows[0]?.progress, rows[0]?.result, Number(rows[0]?.score), Number(rows[0]?.time_spent_ms)],
+      [100, 'success', 75, 600_000],
+    );
+  });
+
   it("one integration's credentials never touch another integration's course", async () => {
     const foreign = await makeCourse(t.ctx, other.row.id, 'OS-FOREIGN');
     const { user } = await seedUser(t.ctx, { email: 'iso@example.com' });

@@ -1,0 +1,196 @@
+// npm run bench:xapi [-- --quick] — statements ingestion over loopback, on SQLite and PostgreSQL.
+// The real server runs as a child process (`node --import tsx src/server.ts`); autocannon drives it
+// from this process. Per engine: the ceiling (GET /api/opensesame/stats/about, the resource's own
+// static route, same server, same run), single-statement POSTs, 100-statement batches, the p99 at
+// half the single-statement peak (rate-limited run), and acknowledged = stored.
+// The last stdout line is JSON: {"sqlite":{…},"postgres":{…}}.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import crypto from 'node:crypto';
+import net from 'node:net';
+import autocannon from 'autocannon';
+import { parseConfig } from '../src/config.js';
+import { createContext } from '../src/context.js';
+import { createDb, type Engine } from '../src/db/db.js';
+import { createTestDatabase, postgresReachable } from '../test/helpers/engines.js';
+import { seedUser } from '../src/platform/platform.seed.js';
+import { completion, makeCourse, makeIntegration } from '../test/xapi/fixtures.js';
+
+const quick = process.argv.includes('--quick');
+const DURATION = quick ? 2 : 8;
+// POST runs use a fixed number of requests (not a duration) so that every response is counted and
+// `acknowledged` can be compared exactly with what the database holds.
+const SINGLE_REQUESTS = quick ? 1500 : 4000;
+const BATCH_REQUESTS = quick ? 30 : 200;
+const CONNECTIONS = 16;
+const SECRET_KEY = 'bench-secret-key-0123456789abcdefghijklmnop';
+const log = (...a: unknown[]) => console.error('[bench]', ...a);
+
+async function freePort(): Promise<number> {
+  const s = net.createServer().listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  const a = s.address();
+  s.close();
+  if (!a || typeof a !== 'object') throw new Error('no port');
+  return a.port;
+}
+
+async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'error',
+      SECRET_KEY,
+      SCHEDULER_ENABLED: 'false',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let n = 0; n < 300; n++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/api/opensesame/stats/about`)).ok) return child;
+    } catch {
+      /* starting */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not start');
+}
+
+type Run = { requestsPerSec: number; p99: number; ok: number; non2xx: number; errors: number };
+
+async function cannon(opts: autocannon.Options): Promise<Run> {
+  let ok = 0;
+  const r = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts }, (err, result) =>
+      err ? reject(err) : resolve(result),
+    );
+    instance.on('response', (_client: unknown, status: number) => {
+      if (status === 200) ok++;
+    });
+  });
+  // Completed requests over elapsed time (autocannon's per-second average is coarse for short runs).
+  return {
+    requestsPerSec: r.requests.total / r.duration,
+    p99: r.latency.p99,
+    ok,
+    non2xx: r.non2xx,
+    errors: r.errors,
+  };
+}
+
+async function benchEngine(engine: Engine) {
+  const database = await createTestDatabase(engine);
+  const config = parseConfig({
+    ...database.env,
+    SECRET_KEY,
+    LOG_LEVEL: 'silent',
+    SCHEDULER_ENABLED: 'false',
+  });
+  const ctx = await createContext(config);
+  const integration = await makeIntegration(ctx);
+  // Statements name a real learner and course, so the statistics worker does its full work too.
+  await makeCourse(ctx, integration.row.id, 'BENCH-1');
+  await seedUser(ctx, { email: 'learner@example.com' });
+  await ctx.destroy();
+
+  const port = await freePort();
+  const server = await startServer(database.env, port);
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const tokenRes = await fetch(`${base}/api/opensesame/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: integration.clientId,
+        client_secret: integration.secret,
+      }),
+    });
+    const { access_token } = (await tokenRes.json()) as { access_token: string };
+    const headers = {
+      'content-type': 'application/json',
+      'x-experience-api-version': '1.0.3',
+      authorization: `Bearer ${access_token}`,
+    };
+    const one = () =>
+      completion('learner@example.com', 'https://opensesame.example/courses/BENCH-1', {
+        id: crypto.randomUUID(),
+      });
+    const url = `${base}/api/opensesame/stats`;
+
+    log(engine, 'ceiling (GET /about)');
+    const empty = await cannon({
+      url: `${base}/api/opensesame/stats/about`,
+      headers: { 'x-experience-api-version': '1.0.3' },
+    });
+    log(engine, 'single statements');
+    const single = await cannon({
+      url,
+      method: 'POST',
+      headers,
+      amount: SINGLE_REQUESTS,
+      requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(one()) }) }],
+    });
+    log(engine, '100-statement batches');
+    const batch = await cannon({
+      url,
+      method: 'POST',
+      headers,
+      connections: 4,
+      amount: BATCH_REQUESTS,
+      requests: [
+        { setupRequest: (req) => ({ ...req, body: JSON.stringify(Array.from({ length: 100 }, one)) }) },
+      ],
+    });
+    const halfRate = Math.max(1, Math.floor(single.requestsPerSec / 2));
+    log(engine, `single statements at half peak (${halfRate}/s)`);
+    const half = await cannon({
+      url,
+      method: 'POST',
+      headers,
+      overallRate: halfRate,
+      amount: halfRate * DURATION,
+      requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(one()) }) }],
+    });
+
+    const acknowledged = single.ok + batch.ok * 100 + half.ok;
+    const handle = createDb(config.database);
+    const row = await handle.db
+      .selectFrom('xapi_statements')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    await handle.destroy();
+    return {
+      emptyRouteRequestsPerSec: Math.round(empty.requestsPerSec),
+      singleStatementsPerSec: Math.round(single.requestsPerSec),
+      singleShareOfCeiling: Math.round((single.requestsPerSec / empty.requestsPerSec) * 100) / 100,
+      batchStatementsPerSec: Math.round(batch.requestsPerSec * 100),
+      p99MsAtHalfPeak: half.p99,
+      halfPeakRate: halfRate,
+      acknowledged,
+      stored: Number(row.n),
+      errors: single.errors + batch.errors + half.errors,
+      non2xx: single.non2xx + batch.non2xx + half.non2xx,
+      durationSeconds: DURATION,
+    };
+  } finally {
+    const exited = once(server, 'exit');
+    server.kill('SIGTERM');
+    await exited;
+    await database.drop();
+  }
+}
+
+const results: Record<string, unknown> = {};
+for (const engine of ['sqlite', 'postgres'] as const) {
+  if (engine === 'postgres' && !(await postgresReachable())) {
+    results.postgres = { skipped: 'PostgreSQL not reachable' };
+    continue;
+  }
+  results[engine] = await benchEngine(engine);
+  log(engine, JSON.stringify(results[engine]));
+}
+console.log(JSON.stringify(results));
