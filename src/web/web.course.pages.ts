@@ -4,12 +4,17 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requireUser } from '../platform/guards.js';
-import { readCourse } from '../platform/courses.service.js';
+import { addToCollection, readCourse } from '../platform/courses.service.js';
+import { requireGroupAction } from '../platform/guards.js';
+import { groupsOfUser } from '../platform/access.js';
+import { listGroups } from '../platform/groups.repository.js';
+import { can } from '../platform/roles.js';
 import { courseView } from '../platform/platform.mapping.js';
 import sanitizeHtml from 'sanitize-html';
 import { html, trustedHtml } from './web.html.js';
 import { csrfField, sendPage } from './web.layout.js';
 import { badge, when } from './web.format.js';
+import type { Principal } from '../platform/auth.service.js';
 
 // Synced descriptions are sanitised when synced; native ones are not: sanitise again on the way out.
 const DESCRIPTION_ALLOW: sanitizeHtml.IOptions = {
@@ -41,13 +46,55 @@ export async function coursePages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
+  /** Groups where the caller may add courses to the catalog or the library (coaches, authors, admins). */
+  async function collectionTargets(principal: Principal): Promise<Array<{ id: string; name: string }>> {
+    const mine = await groupsOfUser(ctx.db, principal);
+    const groups = mine ? await listGroups(ctx.db, [...mine.keys()]) : await listGroups(ctx.db);
+    return groups
+      .filter((g) => {
+        const subject = { isPlatformAdmin: principal.isPlatformAdmin, roles: mine?.get(g.id) ?? [] };
+        return can(subject, 'catalog.add') || can(subject, 'library.add');
+      })
+      .map((g) => ({ id: g.id, name: g.name }));
+  }
+
+  r.post(
+    '/courses/:courseId/collections',
+    {
+      preHandler: app.csrfProtection,
+      schema: {
+        hide: true,
+        params: Params,
+        body: Type.Object({
+          groupId: Type.String({ minLength: 1, maxLength: 100 }),
+          collection: Type.Union([Type.Literal('catalog'), Type.Literal('library')]),
+          _csrf: Type.Optional(Type.String()),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { groupId, collection } = request.body;
+      const grant = await requireGroupAction(
+        request,
+        groupId,
+        collection === 'catalog' ? 'catalog.add' : 'library.add',
+      );
+      const course = await readCourse(ctx, grant.principal, request.params.courseId);
+      await addToCollection(ctx, collection, groupId, course.id, grant.principal.userId);
+      return reply.redirect(`/courses/${course.id}?added=${collection}`, 303);
+    },
+  );
+
   r.get(
     '/courses/:courseId',
     {
       schema: {
         hide: true,
         params: Params,
-        querystring: Type.Object({ from: Type.Optional(Type.String({ maxLength: 200 })) }),
+        querystring: Type.Object({
+          from: Type.Optional(Type.String({ maxLength: 200 })),
+          added: Type.Optional(Type.Union([Type.Literal('catalog'), Type.Literal('library')])),
+        }),
       },
     },
     async (request, reply) => {
@@ -85,7 +132,40 @@ export async function coursePages(app: FastifyInstance): Promise<void> {
             : ''
         }
       </article>`;
-      return sendPage(reply, { title: c.name, principal, csrf, section: 'catalog', body });
+      const targets = c.archived ? [] : await collectionTargets(principal);
+      const added = request.query.added;
+      const collections =
+        targets.length === 0
+          ? ''
+          : html`<section class="panel" aria-labelledby="collections-h">
+              <h2 id="collections-h">Add to a catalog or library</h2>
+              ${added ? html`<p class="alert success" role="status">Added to the ${added}.</p>` : ''}
+              <form method="post" action="/courses/${c.id}/collections">
+                ${csrfField(csrf)}
+                <label for="collection-group">Group</label>
+                <select id="collection-group" name="groupId">
+                  ${targets.map((g) => html`<option value="${g.id}">${g.name}</option>`)}
+                </select>
+                <fieldset>
+                  <legend>Where</legend>
+                  <label
+                    ><input type="radio" name="collection" value="catalog" checked /> Catalog (learners see
+                    it)</label
+                  >
+                  <label
+                    ><input type="radio" name="collection" value="library" /> Library (authors use it)</label
+                  >
+                </fieldset>
+                <div class="actions"><button type="submit">Add</button></div>
+              </form>
+            </section>`;
+      return sendPage(reply, {
+        title: c.name,
+        principal,
+        csrf,
+        section: 'catalog',
+        body: html`${body}${collections}`,
+      });
     },
   );
 }
