@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import Database from 'better-sqlite3';
 import { parseConfig } from '../../src/config.js';
 import { createContext } from '../../src/context.js';
 import { createLogger } from '../../src/logger.js';
@@ -122,6 +123,115 @@ describe('the whole loop in a browser', { timeout: 240_000 }, () => {
     assert.match((await page.locator('#lms-url').textContent()) ?? '', /\/api\/opensesame\/stats$/);
     assert.match((await page.locator('main').textContent()) ?? '', /succeeded/);
     await screenshot(page, '05-integration-status');
+    // Seed step 4 and the SSO set-up, handed to the embedded sandbox as an admin would e-mail them.
+    await page.getByRole('button', { name: 'Send to the sandbox' }).click();
+    await page.getByText('The sandbox has our SAML identity provider').waitFor();
+    assert.match((await page.locator('#sso-h + p + dl').textContent()) ?? '', /\/saml\/acs/);
+    await page.close();
+  });
+
+  // Two synced courses whose statements the sandbox player sends with an IRI (xApiActivityId).
+  let courses: Array<{ id: string; name: string }> = [];
+
+  it('an admin finds a course by search and puts it in the Sales catalog', async () => {
+    const db = new Database(path.join(dataDir, 'sesame-bridge.sqlite'), { readonly: true });
+    try {
+      courses = db
+        .prepare(
+          "select id, name from courses where xapi_activity_id is not null and archived = 0 and name not like '%<%' order by name limit 2",
+        )
+        .all() as Array<{ id: string; name: string }>;
+    } finally {
+      db.close();
+    }
+    assert.equal(courses.length, 2);
+    const [first] = courses as [{ id: string; name: string }];
+    const page = await newSession(browser);
+    await signIn(page, 'admin@acme.test');
+    await page.getByRole('link', { name: 'Catalog', exact: true }).click();
+    await page.getByLabel('Search courses').fill(first.name);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('link', { name: first.name, exact: true }).waitFor();
+    await screenshot(page, '06-catalog-search');
+    await page.getByRole('link', { name: first.name, exact: true }).click();
+    await page.getByRole('heading', { name: first.name }).waitFor();
+    await page.getByLabel('Group').selectOption({ label: 'Sales' });
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByText('Added to the catalog.').waitFor();
+    await screenshot(page, '07-course-page');
+    await page.close();
+  });
+
+  it('an author adds the synced courses to a program and starts a session for the learner', async () => {
+    const page = await newSession(browser);
+    await signIn(page, 'author@acme.test');
+    await page.goto(`${server.url}/groups/${ids.sales}/programs`);
+    await page.getByLabel('New program name').fill('Onboarding');
+    await page.getByRole('button', { name: 'Create program' }).click();
+    await page.getByRole('heading', { name: 'Onboarding' }).waitFor();
+    for (const course of courses) {
+      await page.getByLabel('Find a course').fill(course.name);
+      await page.getByRole('button', { name: 'Search', exact: true }).click();
+      await page.getByRole('button', { name: `Add ${course.name}` }).click();
+      await page.locator('ol.blocks').getByText(course.name, { exact: true }).waitFor();
+    }
+    await page.getByLabel('New session name').fill('March cohort');
+    await page.getByLabel(/Lea Learner/).check();
+    await page.getByRole('button', { name: 'Start session now' }).click();
+    await page.getByText('March cohort').waitFor();
+    await screenshot(page, '08-program');
+    await page.close();
+  });
+
+  it('a learner presses START, lands signed in on the sandbox player and finishes; the next block opens', async () => {
+    const [first, second] = courses as [{ id: string; name: string }, { id: string; name: string }];
+    const page = await newSession(browser);
+    await signIn(page, 'learner@acme.test');
+    await page.goto(`${server.url}/my/programs`);
+    const blocks = page.locator('ol.blocks > li');
+    await blocks.nth(1).getByText('Locked').waitFor();
+    await screenshot(page, '09-my-programs-before');
+    await blocks.nth(0).getByRole('link', { name: first.name }).click();
+    await page.getByRole('button', { name: 'START' }).click();
+    // The SAML POST page submits itself; the sandbox's ACS checks the signature and redirects.
+    await page.waitForURL(/\/player\//, { timeout: 20_000 });
+    assert.notEqual(new URL(page.url()).origin, server.url);
+    await page.getByText('lea@acme.test').waitFor();
+    await screenshot(page, '10-sandbox-player');
+    await page.getByRole('button', { name: 'Finish' }).click();
+    await page.getByRole('heading', { name: 'Course completed' }).waitFor();
+    await screenshot(page, '11-sandbox-finished');
+
+    await page.goto(`${server.url}/my/programs`);
+    // The statement is applied in the background: reload until the block shows it.
+    for (let i = 0; i < 40 && !(await blocks.nth(0).getByText('Completed').isVisible()); i++) {
+      await page.waitForTimeout(250);
+      await page.reload();
+    }
+    await blocks.nth(0).getByText('Completed').waitFor({ timeout: 1000 });
+    await blocks.nth(1).getByRole('link', { name: second.name }).waitFor();
+    assert.equal(await blocks.nth(1).getByText('Locked').count(), 0);
+    await screenshot(page, '12-my-programs-after');
+    await page.close();
+  });
+
+  it('the completion shows on the statistics page', async () => {
+    const [first] = courses as [{ id: string; name: string }];
+    const page = await newSession(browser);
+    await signIn(page, 'admin@acme.test');
+    await page.goto(`${server.url}/groups/${ids.sales}/stats`);
+    const row = page.locator('section[aria-labelledby="per-course-h"] tbody tr', { hasText: first.name });
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? '', /100%/);
+    const learners = page.locator('section[aria-labelledby="learners-h"] tbody tr', {
+      hasText: 'Lea Learner',
+    });
+    assert.match((await learners.first().textContent()) ?? '', /success/);
+    await page.waitForFunction(() => document.querySelectorAll('canvas[data-chart]').length === 2);
+    await screenshot(page, '13-statistics');
+    await page.goto(`${server.url}/groups/${ids.content}/stats/unmatched`);
+    await page.getByRole('heading', { name: 'Unmatched statements' }).waitFor();
+    await screenshot(page, '14-unmatched');
     await page.close();
   });
 });
