@@ -10,6 +10,7 @@ import { startStatistics } from './stats/stats.worker.js';
 type Starter = (ctx: AppContext) => Promise<void>;
 
 const STARTERS: Array<[name: string, start: Starter]> = [
+  ['opensesame', async (ctx) => void (await ctx.openSesameDefaults())], // says at start which OpenSesame is used
   ['scheduler', async (ctx) => void (await startScheduler(ctx))],
   ['platform', startPlatform], // first-admin notice, expired-session purge
   ['sso', startSso], // the SAML IdP key pair exists from the first start
