@@ -8,6 +8,9 @@ import type { CatalogTables } from '../catalog/catalog.tables.js';
 import type { SsoTables } from '../sso/sso.tables.js';
 import type { IntegrationTables } from '../integrations/integrations.tables.js';
 import type { XapiTables } from '../xapi/xapi.tables.js';
+import type { SearchTables } from '../search/search.tables.js';
+import type { PathsTables } from '../paths/paths.tables.js';
+import type { ProgramsTables } from '../programs/programs.tables.js';
 
 export type Bool = 0 | 1;
 
@@ -210,5 +213,8 @@ export type Database = CoreTables & // core
   CatalogTables & // catalog
   XapiTables & // xapi
   SsoTables & // sso
+  SearchTables & // search (courses at work)
+  PathsTables & // paths
+  ProgramsTables & // programs
   IntegrationTables & // integrations (004)
   unknown;
