@@ -15,6 +15,7 @@ import { searchRoutes } from './search/search.routes.js';
 import { pathsRoutes } from './paths/paths.routes.js';
 import { programsRoutes } from './programs/programs.routes.js';
 import { launchRoutes } from './launch/launch.routes.js';
+import { samlResponder } from './sso/sso.launch.js';
 import { authPlugin } from './platform/auth.plugin.js';
 import { platformRoutes } from './platform/platform.plugin.js';
 import { ssoRoutes } from './sso/sso.routes.js';
@@ -75,7 +76,7 @@ export async function buildApp(
   await app.register(searchRoutes);
   await app.register(pathsRoutes);
   await app.register(programsRoutes);
-  await app.register(launchRoutes);
+  await app.register(launchRoutes, { responder: samlResponder }); // sso: START signs in by SAML
 
   return app;
 }

@@ -5,6 +5,13 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requireUser } from '../platform/guards.js';
 import { addToCollection, readCourse } from '../platform/courses.service.js';
+import { getCourse } from '../platform/courses.repository.js';
+import { AppError } from '../errors.js';
+import { courseInCatalog, loadScope } from '../search/search.scope.repository.js';
+import { isSessionLearner, learnerBlockStates, requireSession } from '../programs/programs.service.js';
+import { launchCourse, type LaunchEntry } from '../launch/launch.service.js';
+import { sendToCourse } from '../sso/sso.launch.js';
+import type { AppContext } from '../context.js';
 import { requireGroupAction } from '../platform/guards.js';
 import { groupsOfUser } from '../platform/access.js';
 import { listGroups } from '../platform/groups.repository.js';
@@ -41,6 +48,45 @@ const DESCRIPTION_ALLOW: sanitizeHtml.IOptions = {
 };
 
 const Params = Type.Object({ courseId: Type.String({ minLength: 1, maxLength: 100 }) });
+
+/** `from` as the course page carries it: `session:<id>`, `path:<id>` or `catalog:<groupId>`. */
+export function entryFrom(from: string | undefined): LaunchEntry | undefined {
+  const [kind, id] = (from ?? '').split(':', 2);
+  if (!id) return undefined;
+  if (kind === 'session') return { type: 'program', sessionId: id };
+  if (kind === 'path') return { type: 'path', pathId: id };
+  if (kind === 'catalog') return { type: 'catalog', groupId: id };
+  return undefined;
+}
+
+/** A catalog the caller sees that holds the course: START from the course page without `from`. */
+async function catalogEntry(
+  ctx: AppContext,
+  principal: Principal,
+  courseId: string,
+): Promise<LaunchEntry | undefined> {
+  const scope = await loadScope(ctx.db, principal);
+  const groupIds = scope.all ? (await listGroups(ctx.db)).map((g) => g.id) : scope.catalogGroupIds;
+  for (const groupId of groupIds)
+    if (await courseInCatalog(ctx.db, groupId, courseId)) return { type: 'catalog', groupId };
+  return undefined;
+}
+
+/** The course, if the caller sees it in a catalog, or it is a block of a session they follow. */
+async function courseFor(ctx: AppContext, principal: Principal, courseId: string, from: string | undefined) {
+  try {
+    return await readCourse(ctx, principal, courseId);
+  } catch (err) {
+    const entry = entryFrom(from);
+    if (!(err instanceof AppError) || err.kind !== 'not_found' || entry?.type !== 'program') throw err;
+    if (!(await isSessionLearner(ctx, entry.sessionId, principal.userId))) throw err;
+    const { session } = await requireSession(ctx, entry.sessionId);
+    const { blocks } = await learnerBlockStates(ctx, session, principal.userId);
+    const course = blocks.some((b) => b.id === courseId) ? await getCourse(ctx.db, courseId) : undefined;
+    if (!course) throw err;
+    return course;
+  }
+}
 
 export async function coursePages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
@@ -99,7 +145,7 @@ export async function coursePages(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const principal = await requireUser(request);
-      const c = courseView(await readCourse(ctx, principal, request.params.courseId));
+      const c = courseView(await courseFor(ctx, principal, request.params.courseId, request.query.from));
       const csrf = reply.generateCsrf();
       const facts = [
         c.author ? ['Author', c.author] : null,
@@ -166,6 +212,35 @@ export async function coursePages(app: FastifyInstance): Promise<void> {
         section: 'catalog',
         body: html`${body}${collections}`,
       });
+    },
+  );
+
+  r.post(
+    '/courses/:courseId/start',
+    {
+      preHandler: app.csrfProtection,
+      schema: {
+        hide: true,
+        params: Params,
+        body: Type.Object({
+          from: Type.Optional(Type.String({ maxLength: 200 })),
+          _csrf: Type.Optional(Type.String()),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const principal = await requireUser(request);
+      const courseId = request.params.courseId;
+      const entry = entryFrom(request.body.from) ?? (await catalogEntry(ctx, principal, courseId));
+      if (!entry)
+        throw new AppError(
+          'not_found',
+          'course_not_in_catalog',
+          'This course is not in a catalog you can start it from.',
+        );
+      const outcome = await launchCourse(ctx, principal, courseId, entry);
+      if (await sendToCourse(ctx, request, reply, outcome)) return reply;
+      return reply.redirect(outcome.redirect.url, 303);
     },
   );
 }

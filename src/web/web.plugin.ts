@@ -9,6 +9,8 @@ import { authPages } from './web.auth.pages.js';
 import { coursePages } from './web.course.pages.js';
 import { statsPages } from './web.stats.pages.js';
 import { integrationPages } from './web.integration.pages.js';
+import { catalogPages } from './web.catalog.pages.js';
+import { programPages } from './web.programs.pages.js';
 
 export const webPages: FastifyPluginAsync = async (app) => {
   await app.register(assetRoutes);
@@ -28,5 +30,7 @@ export const webPages: FastifyPluginAsync = async (app) => {
     await coursePages(pages);
     await statsPages(pages);
     await integrationPages(pages);
+    await catalogPages(pages);
+    await programPages(pages);
   });
 };

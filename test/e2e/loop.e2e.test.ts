@@ -172,7 +172,7 @@ describe('the whole loop in a browser', { timeout: 240_000 }, () => {
     for (const course of courses) {
       await page.getByLabel('Find a course').fill(course.name);
       await page.getByRole('button', { name: 'Search', exact: true }).click();
-      await page.getByRole('button', { name: `Add ${course.name}` }).click();
+      await page.getByRole('button', { name: `Add ${course.name}`, exact: true }).click();
       await page.locator('ol.blocks').getByText(course.name, { exact: true }).waitFor();
     }
     await page.getByLabel('New session name').fill('March cohort');
@@ -191,12 +191,12 @@ describe('the whole loop in a browser', { timeout: 240_000 }, () => {
     const blocks = page.locator('ol.blocks > li');
     await blocks.nth(1).getByText('Locked').waitFor();
     await screenshot(page, '09-my-programs-before');
-    await blocks.nth(0).getByRole('link', { name: first.name }).click();
+    await blocks.nth(0).getByRole('link', { name: first.name, exact: true }).click();
     await page.getByRole('button', { name: 'START' }).click();
     // The SAML POST page submits itself; the sandbox's ACS checks the signature and redirects.
     await page.waitForURL(/\/player\//, { timeout: 20_000 });
     assert.notEqual(new URL(page.url()).origin, server.url);
-    await page.getByText('lea@acme.test').waitFor();
+    await page.getByText('learner@acme.test').waitFor();
     await screenshot(page, '10-sandbox-player');
     await page.getByRole('button', { name: 'Finish' }).click();
     await page.getByRole('heading', { name: 'Course completed' }).waitFor();
@@ -209,7 +209,7 @@ describe('the whole loop in a browser', { timeout: 240_000 }, () => {
       await page.reload();
     }
     await blocks.nth(0).getByText('Completed').waitFor({ timeout: 1000 });
-    await blocks.nth(1).getByRole('link', { name: second.name }).waitFor();
+    await blocks.nth(1).getByRole('link', { name: second.name, exact: true }).waitFor();
     assert.equal(await blocks.nth(1).getByText('Locked').count(), 0);
     await screenshot(page, '12-my-programs-after');
     await page.close();
