@@ -14,6 +14,9 @@ const PAGES: readonly PageCase[] = [
   { path: (g) => `/groups/${g}/settings/integrations/opensesame`, allowed: ['admin'] },
   { path: (g) => `/groups/${g}/stats`, allowed: ['admin', 'coach'] },
   { path: (g) => `/groups/${g}/stats/unmatched`, allowed: ['admin'] },
+  { path: (g) => `/groups/${g}/programs`, allowed: ['admin', 'author'] },
+  { path: () => '/catalog', allowed: ['admin', 'coach', 'author', 'learner'] },
+  { path: () => '/my/programs', allowed: ['admin', 'coach', 'author', 'learner'] },
 ];
 
 const ROLES: readonly Role[] = ['admin', 'coach', 'author', 'learner'];
