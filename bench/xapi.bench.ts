@@ -22,7 +22,8 @@ const DURATION = quick ? 2 : 8;
 // `acknowledged` can be compared exactly with what the database holds.
 const SINGLE_REQUESTS = quick ? 1500 : 4000;
 const BATCH_REQUESTS = quick ? 30 : 200;
-const CONNECTIONS = 16;
+// Issue 4 measures single-statement POSTs (and the ceiling they are compared with) at 50 connections.
+const CONNECTIONS = 50;
 const SECRET_KEY = 'bench-secret-key-0123456789abcdefghijklmnop';
 const log = (...a: unknown[]) => console.error('[bench]', ...a);
 
@@ -36,7 +37,10 @@ async function freePort(): Promise<number> {
 }
 
 async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  // XAPI_BENCH_PROFILE=dir writes a CPU profile of the server (node --cpu-prof) per engine.
+  const profile = process.env.XAPI_BENCH_PROFILE;
+  const args = profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [];
+  const child = spawn(process.execPath, [...args, '--import', 'tsx', 'src/server.ts'], {
     env: {
       ...process.env,
       ...env,
@@ -185,7 +189,9 @@ async function benchEngine(engine: Engine) {
 }
 
 const results: Record<string, unknown> = {};
-for (const engine of ['sqlite', 'postgres'] as const) {
+// `-- sqlite` or `-- postgres` runs one engine only (iterating); the default is both.
+const only = (['sqlite', 'postgres'] as const).filter((e) => process.argv.includes(e));
+for (const engine of only.length ? only : (['sqlite', 'postgres'] as const)) {
   if (engine === 'postgres' && !(await postgresReachable())) {
     results.postgres = { skipped: 'PostgreSQL not reachable' };
     continue;
