@@ -11,7 +11,6 @@ import {
 } from '../integrations/integrations.repository.js';
 import type { OpenSesameConnection } from '../opensesame/opensesame.types.js';
 import { randomToken } from '../secrets.js';
-import { DEFAULT_CUSTOMER } from '../../sandbox/sandbox.server.js';
 
 export const DEFAULT_GROUP_NAME = 'OpenSesame';
 
@@ -87,6 +86,8 @@ const isLoopback = (url: string) => {
  */
 async function followEmbeddedSandbox(ctx: AppContext, rows: Integration[]): Promise<Integration[]> {
   if (ctx.config.openSesame) return rows;
+  // Loaded only here: the sandbox (and its HTTP server) stays out of processes that never use it.
+  const { DEFAULT_CUSTOMER } = await import('../../sandbox/sandbox.server.js');
   const stale = rows.filter((r) => r.client_id === DEFAULT_CUSTOMER.clientId && isLoopback(r.api_url));
   if (stale.length === 0) return rows;
   const sandbox = await ctx.openSesameDefaults();

@@ -166,8 +166,19 @@ function fromLocale(locale: Intl.Locale): PlatformLanguage | undefined {
   return BY_LOWER.get(lang) ?? BY_BASE.get(lang);
 }
 
+// The vendor's vocabulary is small and repeats on every course: remember answers (bounded).
+const memo = new Map<string, PlatformLanguage | null>();
+
 /** One vendor language to a platform code, or undefined when the platform has no such language. */
 export function toPlatformLanguage(value: string): PlatformLanguage | undefined {
+  const known = memo.get(value);
+  if (known !== undefined) return known ?? undefined;
+  const code = resolve(value);
+  if (memo.size < 10_000) memo.set(value, code ?? null);
+  return code;
+}
+
+function resolve(value: string): PlatformLanguage | undefined {
   const trimmed = value.trim();
   if (!trimmed) return undefined;
   const exact = BY_LOWER.get(trimmed.toLowerCase());
@@ -178,7 +189,7 @@ export function toPlatformLanguage(value: string): PlatformLanguage | undefined 
   if (locale) return fromLocale(locale);
   // "German (Austria)": no such platform language, but its base language is one.
   const base = /^(.+?)\s*\(.*\)$/.exec(trimmed)?.[1];
-  return base ? toPlatformLanguage(base) : undefined;
+  return base ? resolve(base) : undefined;
 }
 
 export type LanguagesResult = { codes: PlatformLanguage[]; unmapped: string[] };

@@ -135,12 +135,42 @@ export function parseSubjects(v: unknown): string[] {
 }
 
 /** sha256 of the mapped fields in a fixed order (activity state excluded: it is compared apart). */
-export function contentHash(course: MappedCourse): string {
-  const { active: _active, ...content } = course;
-  const canonical = Object.keys(content)
-    .sort()
-    .map((k) => [k, content[k as keyof typeof content]]);
+export function contentHash(c: MappedCourse): string {
+  // An explicit list, not Object.keys: the order is part of the hash and must never drift.
+  const canonical = [
+    c.externalId,
+    c.name,
+    c.description,
+    c.image,
+    c.durationMinutes,
+    c.author,
+    c.lang,
+    c.otherLangs,
+    c.launchUrl,
+    c.modifiedAt,
+    c.subjects,
+    c.contentType,
+    c.sourceType,
+    c.xapiActivityId,
+  ];
   return sha256(JSON.stringify(canonical));
+}
+
+/**
+ * Bump when a mapping rule changes: every stored course is then re-mapped once on the next sync
+ * (the source hash below no longer matches), instead of keeping what the old rules made of it.
+ */
+export const MAPPING_VERSION = 1;
+
+/** Fingerprint of the vendor item as received, tied to the mapping version. */
+export function sourceHash(item: unknown): string {
+  return sha256(`${MAPPING_VERSION}:${JSON.stringify(item)}`);
+}
+
+/** The external id a vendor item claims, before any validation (for look-ups only). */
+export function rawExternalId(item: unknown): string | undefined {
+  if (typeof item !== 'object' || item === null) return undefined;
+  return text((item as { id?: unknown }).id) ?? undefined;
 }
 
 export function mapCourse(item: unknown): MapResult {

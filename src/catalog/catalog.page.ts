@@ -3,7 +3,7 @@
 // a run killed at any point leaves whole pages behind and a re-run picks up from there.
 import crypto from 'node:crypto';
 import type { Db } from '../db/db.js';
-import { mapCourse, type MappedCourse } from './catalog.mapping.js';
+import { mapCourse, parseActive, rawExternalId, sourceHash, type MappedCourse } from './catalog.mapping.js';
 import {
   contentColumns,
   findCoursesByExternalIds,
@@ -14,6 +14,7 @@ import {
   type ArchiveReason,
   type CoursePatch,
   type NewCourse,
+  type StoredCourseState,
 } from './catalog.repository.js';
 import { insertRunErrors, type RunIssue } from './sync-runs.repository.js';
 
@@ -40,7 +41,8 @@ export type PageScope = {
   now: () => string;
 };
 
-type Valid = { course: MappedCourse; hash: string; raw: unknown; issues: RunIssue[] };
+type Valid = { course: MappedCourse; hash: string; sourceHash: string; raw: unknown; issues: RunIssue[] };
+type Same = { externalId: string; active: boolean };
 
 export async function applyPage(db: Db, scope: PageScope, items: readonly unknown[]): Promise<PageCounts> {
   const counts: PageCounts = {
@@ -53,10 +55,38 @@ export async function applyPage(db: Db, scope: PageScope, items: readonly unknow
     rejected: 0,
     courseRowsWritten: 0,
   };
+  // Reads need no transaction (the run's lease keeps other runs out); writes are one transaction per
+  // batch, and a batch with nothing to write (a no-op re-sync) opens none at all.
+  const ids = items.map(rawExternalId).filter((id): id is string => id !== undefined);
+  const stored = await findCoursesByExternalIds(db, scope.integrationId, ids);
+  const byExternalId = new Map(stored.map((s) => [s.external_id, s]));
+
   const rejections: RunIssue[] = [];
   const valid: Valid[] = [];
+  const same: Same[] = [];
   const seenHere = new Set<string>();
+  const duplicate = (id: string) => {
+    if (!scope.seen.has(id) && !seenHere.has(id)) return false;
+    rejections.push({
+      externalId: id,
+      code: 'duplicate_id',
+      message: 'listed more than once; first occurrence kept',
+      severity: 'warning',
+    });
+    return true;
+  };
   for (const item of items) {
+    // Fast path: the vendor item is byte-for-byte what was last mapped and stored (same mapping
+    // version), so its mapped content cannot have changed: skip mapping and sanitising it.
+    const rawId = rawExternalId(item);
+    const row = rawId === undefined ? undefined : byExternalId.get(rawId);
+    const source = sourceHash(item);
+    if (rawId !== undefined && row?.source_hash === source) {
+      if (duplicate(rawId)) continue;
+      seenHere.add(rawId);
+      same.push({ externalId: rawId, active: parseActive((item as { active?: unknown }).active) ?? true });
+      continue;
+    }
     const result = mapCourse(item);
     if (!result.ok) {
       counts.rejected += 1;
@@ -71,15 +101,7 @@ export async function applyPage(db: Db, scope: PageScope, items: readonly unknow
       continue;
     }
     const id = result.course.externalId;
-    if (scope.seen.has(id) || seenHere.has(id)) {
-      rejections.push({
-        externalId: id,
-        code: 'duplicate_id',
-        message: 'listed more than once; first occurrence kept',
-        severity: 'warning',
-      });
-      continue;
-    }
+    if (duplicate(id)) continue;
     seenHere.add(id);
     const issues = result.warnings.map((w) => ({
       externalId: id,
@@ -87,60 +109,68 @@ export async function applyPage(db: Db, scope: PageScope, items: readonly unknow
       message: w.message,
       severity: 'warning' as const,
     }));
-    valid.push({ course: result.course, hash: result.hash, raw: item, issues });
+    valid.push({ course: result.course, hash: result.hash, sourceHash: source, raw: item, issues });
   }
 
-  await db.transaction().execute(async (trx) => {
-    const now = scope.now();
-    const stored = await findCoursesByExternalIds(
-      trx,
-      scope.integrationId,
-      valid.map((v) => v.course.externalId),
-    );
-    const byExternalId = new Map(stored.map((s) => [s.external_id, s]));
-    const fresh: NewCourse[] = [];
-    const present: string[] = [];
-    // Warnings are recorded with the write they concern: an unchanged course does not repeat them daily.
-    const issues: RunIssue[] = [...rejections];
-    for (const v of valid) {
-      const row = byExternalId.get(v.course.externalId);
-      const wanted: ArchiveReason | null = v.course.active ? null : 'inactive';
-      if (!row) {
-        fresh.push({
-          id: crypto.randomUUID(),
-          externalId: v.course.externalId,
-          content: contentColumns(v.course, v.hash, v.raw),
-          archivedReason: wanted,
-        });
-        counts.created += 1;
-        issues.push(...v.issues);
-        continue;
-      }
-      present.push(row.id);
-      const patch: CoursePatch = {};
-      if (row.content_hash !== v.hash) {
-        patch.content = contentColumns(v.course, v.hash, v.raw);
-        counts.updated += 1;
-        issues.push(...v.issues);
-      } else counts.unchanged += 1;
-      if (wanted && row.archived === 0) {
-        patch.archive = wanted;
-        counts.archived += 1;
-      } else if (
-        !wanted &&
-        row.archived === 1 &&
-        RESTORABLE_REASONS.includes(row.archived_reason as ArchiveReason)
-      ) {
-        patch.archive = null;
-        counts.restored += 1;
-      }
-      if (patch.content || patch.archive !== undefined)
-        counts.courseRowsWritten += await updateCourse(trx, row.id, patch, now);
+  const now = scope.now();
+  const fresh: NewCourse[] = [];
+  const changes: Array<{ id: string; patch: CoursePatch }> = [];
+  const present: string[] = [];
+  // Warnings are recorded with the write they concern: an unchanged course does not repeat them daily.
+  const issues: RunIssue[] = [...rejections];
+  const archiveState = (row: StoredCourseState, active: boolean, patch: CoursePatch) => {
+    if (!active && row.archived === 0) {
+      patch.archive = 'inactive';
+      counts.archived += 1;
+    } else if (
+      active &&
+      row.archived === 1 &&
+      RESTORABLE_REASONS.includes(row.archived_reason as ArchiveReason)
+    ) {
+      patch.archive = null;
+      counts.restored += 1;
     }
-    counts.courseRowsWritten += await insertCourses(trx, scope.integrationId, scope.groupId, fresh, now);
-    if (scope.hasHold) await releaseHeldCourses(trx, scope.integrationId, present);
-    await insertRunErrors(trx, scope.runId, issues);
-  });
+  };
+  for (const s of same) {
+    const row = byExternalId.get(s.externalId)!;
+    present.push(row.id);
+    counts.unchanged += 1;
+    const patch: CoursePatch = {};
+    archiveState(row, s.active, patch);
+    if (patch.archive !== undefined) changes.push({ id: row.id, patch });
+  }
+  for (const v of valid) {
+    const row = byExternalId.get(v.course.externalId);
+    if (!row) {
+      fresh.push({
+        id: crypto.randomUUID(),
+        externalId: v.course.externalId,
+        content: contentColumns(v.course, v.hash, v.sourceHash, v.raw),
+        archivedReason: v.course.active ? null : 'inactive',
+      });
+      counts.created += 1;
+      issues.push(...v.issues);
+      continue;
+    }
+    present.push(row.id);
+    const patch: CoursePatch = {};
+    if (row.content_hash !== v.hash) {
+      patch.content = contentColumns(v.course, v.hash, v.sourceHash, v.raw);
+      counts.updated += 1;
+      issues.push(...v.issues);
+    } else counts.unchanged += 1;
+    archiveState(row, v.course.active, patch);
+    if (patch.content || patch.archive !== undefined) changes.push({ id: row.id, patch });
+  }
+  const releaseHeld = scope.hasHold && present.length > 0;
+  if (fresh.length > 0 || changes.length > 0 || issues.length > 0 || releaseHeld) {
+    await db.transaction().execute(async (trx) => {
+      for (const c of changes) counts.courseRowsWritten += await updateCourse(trx, c.id, c.patch, now);
+      counts.courseRowsWritten += await insertCourses(trx, scope.integrationId, scope.groupId, fresh, now);
+      if (releaseHeld) await releaseHeldCourses(trx, scope.integrationId, present);
+      await insertRunErrors(trx, scope.runId, issues);
+    });
+  }
   // Only once the page is committed does it count as seen.
   for (const id of seenHere) scope.seen.add(id);
   return counts;

@@ -13,6 +13,7 @@ export type StoredCourseState = {
   id: string;
   external_id: string;
   content_hash: string | null;
+  source_hash: string | null;
   archived: 0 | 1;
   archived_reason: string | null;
 };
@@ -25,7 +26,7 @@ export async function findCoursesByExternalIds(
   if (externalIds.length === 0) return [];
   const rows = await db
     .selectFrom('courses')
-    .select(['id', 'external_id', 'content_hash', 'archived', 'archived_reason'])
+    .select(['id', 'external_id', 'content_hash', 'source_hash', 'archived', 'archived_reason'])
     .where('integration_id', '=', integrationId)
     .where('external_id', 'in', externalIds)
     .execute();
@@ -33,8 +34,9 @@ export async function findCoursesByExternalIds(
 }
 
 /** The content columns a mapped course sets (everything a sync owns; never local_tags). */
-export function contentColumns(course: MappedCourse, hash: string, raw: unknown) {
+export function contentColumns(course: MappedCourse, hash: string, source: string, raw: unknown) {
   return {
+    source_hash: source,
     name: course.name,
     description: course.description,
     image: course.image,

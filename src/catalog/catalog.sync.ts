@@ -56,6 +56,9 @@ export type SyncSummary =
     };
 
 const DEFAULT_LEASE_MS = 60_000;
+const BATCH_ITEMS = 500;
+const BATCH_MS = 1000;
+const COUNTED = ['listed', 'created', 'updated', 'unchanged', 'archived', 'restored', 'rejected'] as const;
 
 /** Pulls the next page while the current one is written, so fetching and storing overlap. */
 async function* withLookahead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
@@ -173,23 +176,35 @@ export async function runSync(
       now: nowIso,
     };
     const listing: AsyncIterable<CataloguePage> = client.listCatalogue({ signal: stop.signal });
-    for await (const page of withLookahead(listing)) {
-      if (stop.signal.aborted) break;
-      const c = await applyPage(ctx.db, scope, page.items);
-      pages += 1;
-      for (const k of [
-        'listed',
-        'created',
-        'updated',
-        'unchanged',
-        'archived',
-        'restored',
-        'rejected',
-      ] as const)
-        counts[k] += c[k];
+    // Pages are written in batches (up to BATCH_ITEMS courses or BATCH_MS of listing, whichever
+    // comes first): one transaction per batch keeps commits few on a big catalogue, and a batch is
+    // still all or nothing, so a kill at any point leaves whole batches behind.
+    let buffer: unknown[] = [];
+    let bufferedSince = Date.now();
+    const flush = async () => {
+      if (buffer.length === 0) return;
+      const items = buffer;
+      buffer = [];
+      const c = await applyPage(ctx.db, scope, items);
+      for (const k of COUNTED) counts[k] += c[k];
       courseRowsWritten += c.courseRowsWritten;
       options.onProgress?.({ ...counts, page: pages });
+    };
+    let listingError: unknown;
+    try {
+      for await (const page of withLookahead(listing)) {
+        if (stop.signal.aborted) break;
+        pages += 1;
+        if (buffer.length === 0) bufferedSince = Date.now();
+        for (const item of page.items) buffer.push(item);
+        if (buffer.length >= BATCH_ITEMS || Date.now() - bufferedSince >= BATCH_MS) await flush();
+      }
+    } catch (err) {
+      listingError = err;
     }
+    // What was listed before a failure is still good data; only a lost lease forbids writing.
+    if (error?.code !== 'lease_lost') await flush();
+    if (listingError !== undefined) throw listingError;
     if (stop.signal.aborted) {
       error ??= { code: 'aborted', message: 'the run was stopped before the listing ended' };
     } else {

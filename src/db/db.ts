@@ -8,6 +8,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.js';
 import type { Config } from '../config.js';
+import { registerSqliteSearchFunctions } from '../search/search.sqlite.js';
 
 export type Engine = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -41,6 +42,9 @@ export function createDb(
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 10000');
+  // 64 MiB page cache (the default is 2 MiB): search and facet scans stay in memory.
+  sqlite.pragma('cache_size = -65536');
+  registerSqliteSearchFunctions(sqlite);
   cachePreparedStatements(sqlite);
   const checkpointer = startCheckpointer(sqlite, database.file);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });

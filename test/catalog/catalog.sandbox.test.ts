@@ -27,6 +27,7 @@ forEachEngine('catalog sync against the sandbox', (engine) => {
       {
         openSesameClient: (connection) =>
           createOpenSesameClient(connection, {
+            pageSize: 10,
             log,
             attempts: 3,
             baseDelayMs: 5,
@@ -136,13 +137,24 @@ forEachEngine('catalog sync against the sandbox', (engine) => {
   });
 
   describe('fault knobs', () => {
+    it('tokens revoked mid-run: the client signs in again and the run completes', async () => {
+      // Twelve pages of 150 ms each; every token dies a third of the way through.
+      sandbox.faults.set({ slow: 100, delayMs: 150 });
+      const timer = setTimeout(() => sandbox.invalidateTokens(), 400);
+      const s = await runSync(t.ctx, integrationId, { trigger: 'manual' });
+      clearTimeout(timer);
+      assert.equal(s.status, 'succeeded');
+      assert.ok(sandbox.stats().statuses['401']! >= 1);
+      assert.ok(sandbox.stats().token >= 2);
+    });
+
     const recovers: Array<[string, Partial<FaultKnobs>]> = [
       ['429 with Retry-After', { rateLimit: 2, retryAfter: '0' }],
       ['a burst of 5xx', { serverErrors: 2, serverErrorStatus: 502 }],
       ['5xx on the token endpoint', { serverErrors: 2, target: 'token' }],
       ['slow responses', { slow: 3, delayMs: 150 }],
       ['a body cut short', { cutBody: 1 }],
-      ['tokens that expire mid-run', { tokenTtlSeconds: 1, slow: 4, delayMs: 400 }],
+      ['tokens that expire mid-run', { tokenTtlSeconds: 1, slow: 100, delayMs: 250 }],
       ['cursor-style next', { nextStyle: 'cursor' }],
       ['last page: next null', { lastPage: 'null' }],
       ['last page: next absent', { lastPage: 'absent' }],

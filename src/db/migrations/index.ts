@@ -4,18 +4,22 @@ import { Migrator, type Kysely, type Migration } from 'kysely';
 import type { Engine } from '../db.js';
 import * as m001 from './001_core.js';
 import * as m002 from './002_catalog_sync.js';
+import * as m002b from './002b_catalog_source_hash.js';
 import * as m003 from './003_platform.js';
 import * as m004 from './004_integrations.js';
 import * as m005 from './005_xapi.js';
+import * as m006 from './006_courses_at_work.js';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
 const REGISTRY: Record<string, EngineMigration> = {
   '001_core': m001,
   '002_catalog_sync': m002,
+  '002b_catalog_source_hash': m002b,
   '003_platform': m003,
   '004_integrations': m004,
   '005_xapi': m005,
+  '006_courses_at_work': m006,
 };
 
 export type MigrationReport = { applied: string[]; error?: { migration: string; message: string } };
@@ -25,7 +29,12 @@ export type MigrationReport = { applied: string[]; error?: { migration: string; 
 export async function migrateToLatest(db: Kysely<any>, engine: Engine): Promise<MigrationReport> {
   const migrations: Record<string, Migration> = {};
   for (const [name, m] of Object.entries(REGISTRY)) migrations[name] = { up: (d) => m.up(d, engine) };
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Areas number their migrations independently, so a dev database may have a later one applied first.
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    allowUnorderedMigrations: true,
+  });
   const { error, results = [] } = await migrator.migrateToLatest();
   const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
   if (error) {
