@@ -11,6 +11,10 @@ import { installErrorHandler } from './app.errors.js';
 import { healthRoutes } from './health.routes.js';
 import { integrationsRoutes } from './integrations/integrations.routes.js';
 import { xapiRoutes } from './xapi/xapi.plugin.js';
+import { searchRoutes } from './search/search.routes.js';
+import { pathsRoutes } from './paths/paths.routes.js';
+import { programsRoutes } from './programs/programs.routes.js';
+import { launchRoutes } from './launch/launch.routes.js';
 import { authPlugin } from './platform/auth.plugin.js';
 import { platformRoutes } from './platform/platform.plugin.js';
 
@@ -64,6 +68,10 @@ export async function buildApp(
   await app.register(platformRoutes);
   await app.register(integrationsRoutes, { prefix: '/api/v1' });
   await app.register(xapiRoutes);
+  await app.register(searchRoutes);
+  await app.register(pathsRoutes);
+  await app.register(programsRoutes);
+  await app.register(launchRoutes);
 
   return app;
 }

@@ -31,7 +31,17 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     base: { service: 'sesame-bridge' },
   };
-  return destination ? pino(options, destination) : pino(options);
+  if (destination) return pino(options, destination);
+  // People reading a terminal get readable lines; services and pipes keep JSON for log shippers.
+  if (process.stdout.isTTY)
+    return pino({
+      ...options,
+      transport: {
+        target: 'pino-pretty',
+        options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' },
+      },
+    });
+  return pino(options);
 }
 
 export type { Logger };

@@ -9,6 +9,7 @@ import { startStatistics } from './stats/stats.worker.js';
 type Starter = (ctx: AppContext) => Promise<void>;
 
 const STARTERS: Array<[name: string, start: Starter]> = [
+  ['opensesame', async (ctx) => void (await ctx.openSesameDefaults())], // says at start which OpenSesame is used
   ['scheduler', async (ctx) => void (await startScheduler(ctx))],
   ['platform', startPlatform], // first-admin notice, expired-session purge
   ['statistics', startStatistics], // applies pending statements

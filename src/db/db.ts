@@ -6,6 +6,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.js';
 import type { Config } from '../config.js';
+import { registerSqliteSearchFunctions } from '../search/search.sqlite.js';
 
 export type Engine = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -39,6 +40,9 @@ export function createDb(
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 10000');
+  // 64 MiB page cache (the default is 2 MiB): search and facet scans stay in memory.
+  sqlite.pragma('cache_size = -65536');
+  registerSqliteSearchFunctions(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, engine: 'sqlite', destroy: () => db.destroy() };
 }

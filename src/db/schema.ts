@@ -7,6 +7,9 @@ import type { PlatformTables } from '../platform/platform.tables.js';
 import type { CatalogTables } from '../catalog/catalog.tables.js';
 import type { IntegrationTables } from '../integrations/integrations.tables.js';
 import type { XapiTables } from '../xapi/xapi.tables.js';
+import type { SearchTables } from '../search/search.tables.js';
+import type { PathsTables } from '../paths/paths.tables.js';
+import type { ProgramsTables } from '../programs/programs.tables.js';
 
 export type Bool = 0 | 1;
 
@@ -208,5 +211,8 @@ export type Database = CoreTables & // core
   PlatformTables & // platform
   CatalogTables & // catalog
   XapiTables & // xapi
+  SearchTables & // search (courses at work)
+  PathsTables & // paths
+  ProgramsTables & // programs
   IntegrationTables & // integrations (004)
   unknown;

@@ -7,7 +7,7 @@
 import type { AppContext } from '../context.js';
 import type { SyncTrigger } from '../db/schema.js';
 import { runSync, type SyncOptions, type SyncSummary } from '../catalog/catalog.sync.js';
-import { markActive } from './integrations.repository.js';
+import { archiveAllCourses, getIntegration, markActive } from './integrations.repository.js';
 import { followEmbeddedSandbox } from './integrations.sandbox.js';
 
 export type SyncRequest = {
@@ -76,7 +76,21 @@ export async function runSyncFor(
 ): Promise<SyncSummary> {
   await followEmbeddedSandbox(ctx, integrationId);
   const summary = await runSync(ctx, integrationId, options);
-  if (summary.status === 'succeeded') await markActive(ctx.db, integrationId, ctx.clock.now().toISOString());
+  const now = ctx.clock.now().toISOString();
+  if (summary.status === 'succeeded') await markActive(ctx.db, integrationId, now);
+  if (summary.status !== 'refused') {
+    // A run that overlapped a deactivation (on another instance, which deactivation cannot abort)
+    // may have restored or created courses after they were archived: archive them again.
+    const row = await getIntegration(ctx.db, integrationId);
+    if (row?.status === 'inactive') {
+      const archived = await archiveAllCourses(ctx.db, integrationId, now);
+      if (archived > 0)
+        ctx.log.warn(
+          { area: 'integrations', integrationId, archived },
+          'run overlapped a deactivation: re-archived',
+        );
+    }
+  }
   return summary;
 }
 

@@ -7,6 +7,8 @@ import { forEachEngine } from '../helpers/engines.js';
 import { fixedClock } from '../../src/clock.js';
 import { waitForSyncs } from '../../src/integrations/integrations.jobs.js';
 import { createCompany, type Company } from './setup.js';
+import { completion, XAPI_HEADERS } from '../xapi/fixtures.js';
+import { drainStatistics } from '../../src/stats/stats.worker.js';
 
 const START = '2026-06-10T10:00:00.000Z';
 
@@ -30,6 +32,58 @@ forEachEngine('integration lifecycle', (engine) => {
       headers: (who?.headers ?? {}) as Record<string, string>,
       ...(payload ? { payload } : {}),
     });
+
+  // OpenSesame's side of the webhook credentials: a token, then a completion statement.
+  const tokenFor = (id: string, secret: string) =>
+    c.t.app.inject({
+      method: 'POST',
+      url: '/api/opensesame/oauth2/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: id,
+        client_secret: secret,
+        scope: 'xapi:write',
+      }).toString(),
+    });
+  const postCompletion = async (id: string, secret: string, externalId: string) => {
+    // OpenSesame names the course by an IRI: its xAPI activity id, else its launch URL.
+    const course = await c.t.ctx.db
+      .selectFrom('courses')
+      .select(['xapi_activity_id', 'launch_url'])
+      .where('external_id', '=', externalId)
+      .executeTakeFirstOrThrow();
+    const objectId = course.xapi_activity_id ?? course.launch_url!;
+    const res = await c.t.app.inject({
+      method: 'POST',
+      url: '/api/opensesame/stats',
+      headers: {
+        ...XAPI_HEADERS,
+        authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,
+      },
+      payload: completion(c.learner.user.email, objectId),
+    });
+    await drainStatistics(c.t.ctx);
+    return res;
+  };
+  const liveExternalIds = async () =>
+    (
+      await c.t.ctx.db
+        .selectFrom('courses')
+        .select('external_id')
+        .where('archived', '=', 0)
+        .orderBy('external_id')
+        .execute()
+    ).map((r) => r.external_id!);
+
+  const statistics = async () => ({
+    attempts: (await c.t.ctx.db.selectFrom('attempts').selectAll().orderBy('id').execute()).map((a) => [
+      a.id,
+      a.course_id,
+      a.progress,
+    ]),
+    statements: (await c.t.ctx.db.selectFrom('xapi_statements').select('id').orderBy('id').execute()).length,
+  });
 
   it('lets only group admins in: 401 without a caller, 403 insufficient_role for others', async () => {
     assert.equal((await call('GET', '', null)).statusCode, 401);
@@ -106,6 +160,19 @@ forEachEngine('integration lifecycle', (engine) => {
     assert.equal(after.schedule.timeZone, 'Europe/Paris');
   });
 
+  it('gives OpenSesame working webhook credentials: token, then statements that become attempts', async () => {
+    const token = await tokenFor(clientId, secret);
+    assert.equal(token.statusCode, 200, token.body);
+    assert.equal(token.json().token_type, 'Bearer');
+    const [course] = await liveExternalIds();
+    const res = await postCompletion(clientId, secret, course!);
+    assert.equal(res.statusCode, 200, res.body);
+    const stats = await statistics();
+    assert.equal(stats.attempts.length, 1);
+    assert.equal(stats.attempts[0]![2], 100);
+    assert.equal((await tokenFor(clientId, 'not-the-secret')).statusCode, 401);
+  });
+
   it('allows one OpenSesame integration per group', async () => {
     const res = await call('POST', '', c.admin, c.body());
     assert.equal(res.statusCode, 409);
@@ -161,16 +228,6 @@ forEachEngine('integration lifecycle', (engine) => {
     c.sandbox.faults.reset();
   });
 
-  const liveExternalIds = async () =>
-    (
-      await c.t.ctx.db
-        .selectFrom('courses')
-        .select('external_id')
-        .where('archived', '=', 0)
-        .orderBy('external_id')
-        .execute()
-    ).map((r) => r.external_id!);
-
   it('holds a mass archive for an admin, who confirms or rejects it', async () => {
     const archivedBefore = (await call('GET', '', c.admin)).json().courses.archived;
     const ids = (await liveExternalIds()).slice(0, 8);
@@ -205,6 +262,7 @@ forEachEngine('integration lifecycle', (engine) => {
   });
 
   let liveBeforeDeactivation: string[] = [];
+  let statsBefore: Awaited<ReturnType<typeof statistics>>;
   let archivedBeforeDeactivation = 0;
 
   it('deactivates: every course archived, placements and statistics kept, credentials end after the grace period', async () => {
@@ -216,6 +274,8 @@ forEachEngine('integration lifecycle', (engine) => {
       .values({ group_id: c.otherGroupId, course_id: course.id, added_by: null, added_at: START })
       .execute();
     const entriesBefore = await db.selectFrom('catalog_entries').select('course_id').execute();
+    statsBefore = await statistics();
+    assert.ok(statsBefore.attempts.length > 0);
     liveBeforeDeactivation = await liveExternalIds();
     archivedBeforeDeactivation = (await call('GET', '', c.admin)).json().courses.archived;
     assert.ok(liveBeforeDeactivation.length > 0);
@@ -244,6 +304,18 @@ forEachEngine('integration lifecycle', (engine) => {
     const entriesAfter = await db.selectFrom('catalog_entries').select('course_id').execute();
     assert.equal(entriesAfter.length, entriesBefore.length);
 
+    assert.deepEqual(await statistics(), statsBefore, 'statistics kept');
+
+    // Completions in flight still land during the grace period, on the archived course...
+    const [archivedCourse] = deactivated;
+    const late = await postCompletion(clientId, secret, archivedCourse!.external_id!);
+    assert.equal(late.statusCode, 200, late.body);
+    statsBefore = await statistics();
+    // ...and the credentials stop working after it.
+    clock.set('2026-06-13T08:00:01.000Z');
+    assert.equal((await tokenFor(clientId, secret)).statusCode, 401);
+    assert.equal((await postCompletion(clientId, secret, archivedCourse!.external_id!)).statusCode, 401);
+
     const again = await call('POST', '/deactivate', c.admin);
     assert.equal(again.json().error.code, 'integration_inactive');
     const sync = await call('POST', '/sync', c.admin);
@@ -264,6 +336,8 @@ forEachEngine('integration lifecycle', (engine) => {
     assert.deepEqual(await liveExternalIds(), liveBeforeDeactivation);
     assert.equal(view.courses.archived, archivedBeforeDeactivation);
     assert.equal(view.lastRun.counts.restored, liveBeforeDeactivation.length);
+    assert.deepEqual(await statistics(), statsBefore, 'statistics kept across reactivation');
+    assert.equal((await tokenFor(clientId, secret)).statusCode, 200, 'the kept credentials work again');
     const integrations = await c.t.ctx.db.selectFrom('integrations').select('id').execute();
     assert.equal(integrations.length, 1);
   });

@@ -8,6 +8,7 @@ import * as m002b from './002b_catalog_source_hash.js';
 import * as m003 from './003_platform.js';
 import * as m004 from './004_integrations.js';
 import * as m005 from './005_xapi.js';
+import * as m006 from './006_courses_at_work.js';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -18,6 +19,7 @@ const REGISTRY: Record<string, EngineMigration> = {
   '003_platform': m003,
   '004_integrations': m004,
   '005_xapi': m005,
+  '006_courses_at_work': m006,
 };
 
 export type MigrationReport = { applied: string[]; error?: { migration: string; message: string } };
