@@ -28,13 +28,16 @@ const WORKER_FILE = path.join(path.dirname(here), `catalog.map.worker${path.extn
  * Node 20 does not apply the loader hooks of `--import tsx` to a worker's entry file, so a .ts worker
  * starts from a line of JavaScript that registers tsx in the worker, then imports the file.
  */
+// Mapping keeps nothing between batches: a small young generation keeps the worker's memory small.
+const LIMITS = { resourceLimits: { maxYoungGenerationSizeMb: 8 } };
+
 function spawnWorker(): Worker {
-  if (!WORKER_FILE.endsWith('.ts')) return new Worker(WORKER_FILE);
+  if (!WORKER_FILE.endsWith('.ts')) return new Worker(WORKER_FILE, LIMITS);
   const url = pathToFileURL(WORKER_FILE).href;
   // Resolved here: an eval'd worker would resolve a bare name from the working directory.
   const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(url)}); })`;
-  return new Worker(boot, { eval: true });
+  return new Worker(boot, { ...LIMITS, eval: true });
 }
 
 export function createWorkerMapper(log: Logger): Mapper {

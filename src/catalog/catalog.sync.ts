@@ -3,7 +3,7 @@
 // record the run. Runs report, not throw: the summary says what happened, including failures.
 import crypto from 'node:crypto';
 import type { AppContext } from '../context.js';
-import { deferCheckpoints } from '../db/db.js';
+import { beginBulkWrites } from '../db/db.js';
 import type { SyncTrigger } from '../db/schema.js';
 import { NotFound } from '../errors.js';
 import { connectionOf, getIntegration } from '../integrations/integrations.repository.js';
@@ -166,7 +166,7 @@ export async function runSync(
     const interrupted = await markInterruptedRuns(ctx.db, integrationId, runId, startedAt);
     if (interrupted > 0) log.warn({ integrationId, interrupted }, 'earlier sync runs were interrupted');
     await insertRun(ctx.db, { id: runId, integrationId, trigger, now: startedAt });
-    endBulkWrites = await deferCheckpoints(ctx.db, ctx.engine);
+    endBulkWrites = await beginBulkWrites(ctx.db, ctx.engine);
 
     const client = ctx.openSesameClient(connectionOf(ctx.secrets, integration));
     // The real client keeps a keep-alive pool per instance: free it when the run ends.
