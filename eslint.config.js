@@ -21,6 +21,21 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
+    // Browser scripts served to pages (progressive enhancement).
+    files: ['src/web/assets/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        navigator: 'readonly',
+        fetch: 'readonly',
+        setTimeout: 'readonly',
+        Element: 'readonly',
+      },
+    },
+  },
+  {
     // Routes go through repositories and services, never straight to the database.
     files: ['src/**/*.routes.ts'],
     rules: {

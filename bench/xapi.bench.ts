@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
 import autocannon from 'autocannon';
 import { parseConfig } from '../src/config.js';
@@ -22,7 +23,8 @@ const DURATION = quick ? 2 : 8;
 // `acknowledged` can be compared exactly with what the database holds.
 const SINGLE_REQUESTS = quick ? 1500 : 4000;
 const BATCH_REQUESTS = quick ? 30 : 200;
-const CONNECTIONS = 16;
+// Issue 4 measures single-statement POSTs (and the ceiling they are compared with) at 50 connections.
+const CONNECTIONS = 50;
 const SECRET_KEY = 'bench-secret-key-0123456789abcdefghijklmnop';
 const log = (...a: unknown[]) => console.error('[bench]', ...a);
 
@@ -36,7 +38,10 @@ async function freePort(): Promise<number> {
 }
 
 async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  // XAPI_BENCH_PROFILE=dir writes a CPU profile of the server (node --cpu-prof) per engine.
+  const profile = process.env.XAPI_BENCH_PROFILE;
+  const args = profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [];
+  const child = spawn(process.execPath, [...args, '--import', 'tsx', 'src/server.ts'], {
     env: {
       ...process.env,
       ...env,
@@ -59,21 +64,41 @@ async function startServer(env: Record<string, string>, port: number): Promise<C
   throw new Error('server did not start');
 }
 
-type Run = { requestsPerSec: number; p99: number; ok: number; non2xx: number; errors: number };
+// The server's CPU time (user + system, all threads) from /proc: on a shared machine the rates move
+// with everybody else's load, CPU per request much less, so it is the figure to compare changes by.
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields =
+      fs
+        .readFileSync(`/proc/${String(pid)}/stat`, 'utf8')
+        .split(') ')[1]
+        ?.split(' ') ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, 100 Hz ticks
+  } catch {
+    return Number.NaN; // not Linux
+  }
+}
+
+type Run = { requestsPerSec: number; total: number; p99: number; ok: number; non2xx: number; errors: number };
 
 async function cannon(opts: autocannon.Options): Promise<Run> {
   let ok = 0;
+  const started = performance.now();
+  let last = started;
   const r = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts }, (err, result) =>
       err ? reject(err) : resolve(result),
     );
     instance.on('response', (_client: unknown, status: number) => {
+      last = performance.now();
       if (status === 200) ok++;
     });
   });
-  // Completed requests over elapsed time (autocannon's per-second average is coarse for short runs).
+  // Completed requests over the time to the last answer. Not autocannon's `duration`: a run with
+  // `amount` only stops at its next one-second tick, which understated short runs by up to a second.
   return {
-    requestsPerSec: r.requests.total / r.duration,
+    requestsPerSec: r.requests.total / ((last - started) / 1000),
+    total: r.requests.total,
     p99: r.latency.p99,
     ok,
     non2xx: r.non2xx,
@@ -122,11 +147,13 @@ async function benchEngine(engine: Engine) {
     const url = `${base}/api/opensesame/stats`;
 
     log(engine, 'ceiling (GET /about)');
+    const cpuStart = cpuMs(server.pid);
     const empty = await cannon({
       url: `${base}/api/opensesame/stats/about`,
       headers: { 'x-experience-api-version': '1.0.3' },
     });
     log(engine, 'single statements');
+    const cpu0 = cpuMs(server.pid);
     const single = await cannon({
       url,
       method: 'POST',
@@ -134,6 +161,7 @@ async function benchEngine(engine: Engine) {
       amount: SINGLE_REQUESTS,
       requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(one()) }) }],
     });
+    const cpu1 = cpuMs(server.pid);
     log(engine, '100-statement batches');
     const batch = await cannon({
       url,
@@ -145,6 +173,7 @@ async function benchEngine(engine: Engine) {
         { setupRequest: (req) => ({ ...req, body: JSON.stringify(Array.from({ length: 100 }, one)) }) },
       ],
     });
+    const cpu2 = cpuMs(server.pid);
     const halfRate = Math.max(1, Math.floor(single.requestsPerSec / 2));
     log(engine, `single statements at half peak (${halfRate}/s)`);
     const half = await cannon({
@@ -172,6 +201,9 @@ async function benchEngine(engine: Engine) {
       halfPeakRate: halfRate,
       acknowledged,
       stored: Number(row.n),
+      serverCpuMsPerEmptyRequest: Math.round(((cpu0 - cpuStart) / empty.total) * 1000) / 1000,
+      serverCpuMsPerSingleRequest: Math.round(((cpu1 - cpu0) / single.total) * 100) / 100,
+      serverCpuMsPer100Batch: Math.round(((cpu2 - cpu1) / batch.total) * 100) / 100,
       errors: single.errors + batch.errors + half.errors,
       non2xx: single.non2xx + batch.non2xx + half.non2xx,
       durationSeconds: DURATION,
@@ -185,7 +217,9 @@ async function benchEngine(engine: Engine) {
 }
 
 const results: Record<string, unknown> = {};
-for (const engine of ['sqlite', 'postgres'] as const) {
+// `-- sqlite` or `-- postgres` runs one engine only (iterating); the default is both.
+const only = (['sqlite', 'postgres'] as const).filter((e) => process.argv.includes(e));
+for (const engine of only.length ? only : (['sqlite', 'postgres'] as const)) {
   if (engine === 'postgres' && !(await postgresReachable())) {
     results.postgres = { skipped: 'PostgreSQL not reachable' };
     continue;

@@ -16,7 +16,7 @@ export type LmsConfig = {
 export type Completion = {
   readonly email: string;
   readonly name?: string | undefined;
-  /** The course's xApiActivityId when it has one, else its id. */
+  /** The course's xApiActivityId when it has one, else an IRI ending with its id. */
   readonly objectId: string;
   readonly success: boolean;
   /** 0..1 */

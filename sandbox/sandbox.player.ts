@@ -230,7 +230,7 @@ export function playerRoutes(state: SandboxState) {
       const statement = buildCompletionStatement({
         email: session.email,
         name: session.name,
-        objectId: typeof course.xApiActivityId === 'string' ? course.xApiActivityId : String(course.id),
+        objectId: activityIdOf(course),
         success: form.outcome !== 'failed',
         scaled:
           form.score !== undefined && form.score !== '' && score >= 0 && score <= 100
@@ -257,4 +257,13 @@ export function playerRoutes(state: SandboxState) {
           );
     });
   };
+}
+
+/**
+ * The statement's `object.id`: the course's xApiActivityId, else an IRI that ends with the course id.
+ * xAPI requires an absolute IRI here, and a bare id would be refused by any conformant LRS.
+ */
+function activityIdOf(course: { id?: unknown; xApiActivityId?: unknown }): string {
+  if (typeof course.xApiActivityId === 'string' && course.xApiActivityId) return course.xApiActivityId;
+  return `https://api.delivery.opensesame.com/content/${encodeURIComponent(String(course.id))}`;
 }

@@ -15,8 +15,11 @@ import { searchRoutes } from './search/search.routes.js';
 import { pathsRoutes } from './paths/paths.routes.js';
 import { programsRoutes } from './programs/programs.routes.js';
 import { launchRoutes } from './launch/launch.routes.js';
+import { samlResponder } from './sso/sso.launch.js';
 import { authPlugin } from './platform/auth.plugin.js';
 import { platformRoutes } from './platform/platform.plugin.js';
+import { ssoRoutes } from './sso/sso.routes.js';
+import { webPages } from './web/web.plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -66,12 +69,14 @@ export async function buildApp(
   await app.register(healthRoutes);
   await app.register(authPlugin);
   await app.register(platformRoutes);
+  await app.register(ssoRoutes);
+  await app.register(webPages);
   await app.register(integrationsRoutes, { prefix: '/api/v1' });
   await app.register(xapiRoutes);
   await app.register(searchRoutes);
   await app.register(pathsRoutes);
   await app.register(programsRoutes);
-  await app.register(launchRoutes);
+  await app.register(launchRoutes, { responder: samlResponder }); // sso: START signs in by SAML
 
   return app;
 }

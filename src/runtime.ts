@@ -4,6 +4,7 @@
 import type { AppContext } from './context.js';
 import { startScheduler } from './integrations/integrations.scheduler.js';
 import { startPlatform } from './platform/platform.runtime.js';
+import { startSso } from './sso/sso.service.js';
 import { startStatistics } from './stats/stats.worker.js';
 
 type Starter = (ctx: AppContext) => Promise<void>;
@@ -12,6 +13,7 @@ const STARTERS: Array<[name: string, start: Starter]> = [
   ['opensesame', async (ctx) => void (await ctx.openSesameDefaults())], // says at start which OpenSesame is used
   ['scheduler', async (ctx) => void (await startScheduler(ctx))],
   ['platform', startPlatform], // first-admin notice, expired-session purge
+  ['sso', startSso], // the SAML IdP key pair exists from the first start
   ['statistics', startStatistics], // applies pending statements
 ];
 

@@ -81,8 +81,9 @@ const isLoopback = (url: string) => {
 };
 
 /**
- * The embedded sandbox listens on a new port in each process (SANDBOX_PORT=0): an integration made
- * against it follows it, so that the next `sync` reaches the sandbox of this process.
+ * The embedded sandbox keeps its first port (remembered in `settings`) but takes another one while
+ * that is busy (a second process): an integration made against it follows it, so that the next
+ * `sync` reaches the sandbox of this process.
  */
 async function followEmbeddedSandbox(ctx: AppContext, rows: Integration[]): Promise<Integration[]> {
   if (ctx.config.openSesame) return rows;

@@ -1,9 +1,12 @@
-// Applies one page of the vendor listing: map every item, compare with what is stored (content hash
-// and archive state), and write only what changed, in one transaction. A page is all or nothing, so
-// a run killed at any point leaves whole pages behind and a re-run picks up from there.
+// Applies one batch of the vendor listing in two steps: `planPage` maps every item (in the mapping
+// worker), compares with what is stored (content hash and archive state) and decides what to write;
+// `writePlan` writes only what changed, in one transaction. A batch is all or nothing, so a run killed
+// at any point leaves whole batches behind and a re-run picks up from there. The sync plans batch N
+// while batch N-1 is written, so ids planned but not yet written count as seen (`scope.pending`).
 import crypto from 'node:crypto';
 import type { Db } from '../db/db.js';
-import { mapCourse, parseActive, rawExternalId, sourceHash, type MappedCourse } from './catalog.mapping.js';
+import { parseActive, rawExternalId, sourceHash, type MappedCourse } from './catalog.mapping.js';
+import type { Mapper } from './catalog.mapper.js';
 import {
   contentColumns,
   findCoursesByExternalIds,
@@ -36,6 +39,8 @@ export type PageScope = {
   groupId: string;
   /** External ids seen so far in this run (present courses are never archived as absent). */
   seen: Set<string>;
+  /** External ids of batches planned but not written yet (duplicates of them are rejected too). */
+  pending: Set<string>;
   /** The integration has held archives: present courses must leave the hold. */
   hasHold: boolean;
   now: () => string;
@@ -44,7 +49,33 @@ export type PageScope = {
 type Valid = { course: MappedCourse; hash: string; sourceHash: string; raw: unknown; issues: RunIssue[] };
 type Same = { externalId: string; active: boolean };
 
-export async function applyPage(db: Db, scope: PageScope, items: readonly unknown[]): Promise<PageCounts> {
+/** What one batch will write: the output of `planPage`, the input of `writePlan`. */
+export type PagePlan = {
+  counts: PageCounts;
+  fresh: NewCourse[];
+  changes: Array<{ id: string; patch: CoursePatch }>;
+  present: string[];
+  issues: RunIssue[];
+  seenHere: Set<string>;
+};
+
+/** What is stored of a batch's courses. Reads need no transaction (the run's lease keeps others out). */
+export async function lookUpPage(
+  db: Db,
+  scope: PageScope,
+  items: readonly unknown[],
+): Promise<StoredCourseState[]> {
+  const ids = items.map(rawExternalId).filter((id): id is string => id !== undefined);
+  return findCoursesByExternalIds(db, scope.integrationId, ids);
+}
+
+/** Decides what a batch writes. Its items go to the mapping worker before its first await. */
+export async function planPage(
+  scope: PageScope,
+  items: readonly unknown[],
+  stored: readonly StoredCourseState[],
+  mapper: Mapper,
+): Promise<PagePlan> {
   const counts: PageCounts = {
     listed: items.length,
     created: 0,
@@ -55,10 +86,6 @@ export async function applyPage(db: Db, scope: PageScope, items: readonly unknow
     rejected: 0,
     courseRowsWritten: 0,
   };
-  // Reads need no transaction (the run's lease keeps other runs out); writes are one transaction per
-  // batch, and a batch with nothing to write (a no-op re-sync) opens none at all.
-  const ids = items.map(rawExternalId).filter((id): id is string => id !== undefined);
-  const stored = await findCoursesByExternalIds(db, scope.integrationId, ids);
   const byExternalId = new Map(stored.map((s) => [s.external_id, s]));
 
   const rejections: RunIssue[] = [];
@@ -66,7 +93,7 @@ export async function applyPage(db: Db, scope: PageScope, items: readonly unknow
   const same: Same[] = [];
   const seenHere = new Set<string>();
   const duplicate = (id: string) => {
-    if (!scope.seen.has(id) && !seenHere.has(id)) return false;
+    if (!scope.seen.has(id) && !scope.pending.has(id) && !seenHere.has(id)) return false;
     rejections.push({
       externalId: id,
       code: 'duplicate_id',
@@ -75,19 +102,27 @@ export async function applyPage(db: Db, scope: PageScope, items: readonly unknow
     });
     return true;
   };
-  for (const item of items) {
-    // Fast path: the vendor item is byte-for-byte what was last mapped and stored (same mapping
-    // version), so its mapped content cannot have changed: skip mapping and sanitising it.
+  // Fast path: the vendor item is byte-for-byte what was last mapped and stored (same mapping
+  // version), so its mapped content cannot have changed: it is not mapped (nor sanitised) again.
+  // Items keep their listing order, so that "first occurrence kept" holds for duplicates.
+  const sources = items.map(sourceHash);
+  const unchanged = items.map((item, i) => {
     const rawId = rawExternalId(item);
     const row = rawId === undefined ? undefined : byExternalId.get(rawId);
-    const source = sourceHash(item);
-    if (rawId !== undefined && row?.source_hash === source) {
+    return rawId !== undefined && row?.source_hash === sources[i] ? rawId : undefined;
+  });
+  const mapped = await mapper.map(items.filter((_, i) => unchanged[i] === undefined));
+  let m = 0;
+  for (const [i, item] of items.entries()) {
+    const rawId = unchanged[i];
+    const source = sources[i]!;
+    if (rawId !== undefined) {
       if (duplicate(rawId)) continue;
       seenHere.add(rawId);
       same.push({ externalId: rawId, active: parseActive((item as { active?: unknown }).active) ?? true });
       continue;
     }
-    const result = mapCourse(item);
+    const result = mapped[m++]!;
     if (!result.ok) {
       counts.rejected += 1;
       rejections.push({
@@ -112,7 +147,6 @@ export async function applyPage(db: Db, scope: PageScope, items: readonly unknow
     valid.push({ course: result.course, hash: result.hash, sourceHash: source, raw: item, issues });
   }
 
-  const now = scope.now();
   const fresh: NewCourse[] = [];
   const changes: Array<{ id: string; patch: CoursePatch }> = [];
   const present: string[] = [];
@@ -162,6 +196,14 @@ export async function applyPage(db: Db, scope: PageScope, items: readonly unknow
     archiveState(row, v.course.active, patch);
     if (patch.content || patch.archive !== undefined) changes.push({ id: row.id, patch });
   }
+  for (const id of seenHere) scope.pending.add(id);
+  return { counts, fresh, changes, present, issues, seenHere };
+}
+
+/** Writes a planned batch in one transaction; a batch with nothing to write opens none. */
+export async function writePlan(db: Db, scope: PageScope, plan: PagePlan): Promise<PageCounts> {
+  const { counts, fresh, changes, present, issues } = plan;
+  const now = scope.now();
   const releaseHeld = scope.hasHold && present.length > 0;
   if (fresh.length > 0 || changes.length > 0 || issues.length > 0 || releaseHeld) {
     await db.transaction().execute(async (trx) => {
@@ -171,7 +213,10 @@ export async function applyPage(db: Db, scope: PageScope, items: readonly unknow
       await insertRunErrors(trx, scope.runId, issues);
     });
   }
-  // Only once the page is committed does it count as seen.
-  for (const id of seenHere) scope.seen.add(id);
+  // Only once the batch is committed does it count as seen.
+  for (const id of plan.seenHere) {
+    scope.pending.delete(id);
+    scope.seen.add(id);
+  }
   return counts;
 }

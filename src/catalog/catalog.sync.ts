@@ -3,13 +3,15 @@
 // record the run. Runs report, not throw: the summary says what happened, including failures.
 import crypto from 'node:crypto';
 import type { AppContext } from '../context.js';
+import { beginBulkWrites } from '../db/db.js';
 import type { SyncTrigger } from '../db/schema.js';
 import { NotFound } from '../errors.js';
 import { connectionOf, getIntegration } from '../integrations/integrations.repository.js';
 import { OpenSesameError, type CataloguePage } from '../opensesame/opensesame.types.js';
 import { archiveAbsent } from './catalog.holds.js';
 import { acquireSyncLock, extendSyncLock, releaseSyncLock } from './catalog.lock.js';
-import { applyPage } from './catalog.page.js';
+import { createWorkerMapper } from './catalog.mapper.js';
+import { lookUpPage, planPage, writePlan, type PagePlan } from './catalog.page.js';
 import {
   finishRun,
   insertRun,
@@ -131,6 +133,8 @@ export async function runSync(
   let listingComplete = false;
   let error: { code: string; message: string } | undefined;
   let closeClient: (() => Promise<void>) | undefined;
+  let endBulkWrites: (() => Promise<void>) | undefined;
+  const mapper = createWorkerMapper(log);
   const stop = new AbortController();
   const onAbort = () => stop.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -162,6 +166,7 @@ export async function runSync(
     const interrupted = await markInterruptedRuns(ctx.db, integrationId, runId, startedAt);
     if (interrupted > 0) log.warn({ integrationId, interrupted }, 'earlier sync runs were interrupted');
     await insertRun(ctx.db, { id: runId, integrationId, trigger, now: startedAt });
+    endBulkWrites = await beginBulkWrites(ctx.db, ctx.engine);
 
     const client = ctx.openSesameClient(connectionOf(ctx.secrets, integration));
     // The real client keeps a keep-alive pool per instance: free it when the run ends.
@@ -172,23 +177,38 @@ export async function runSync(
       integrationId,
       groupId: integration.group_id,
       seen: new Set<string>(),
+      pending: new Set<string>(),
       hasHold: integration.archive_hold_run_id !== null,
       now: nowIso,
     };
     const listing: AsyncIterable<CataloguePage> = client.listCatalogue({ signal: stop.signal });
     // Pages are written in batches (up to BATCH_ITEMS courses or BATCH_MS of listing, whichever
     // comes first): one transaction per batch keeps commits few on a big catalogue, and a batch is
-    // still all or nothing, so a kill at any point leaves whole batches behind.
+    // still all or nothing, so a kill at any point leaves whole batches behind. Batch N is planned
+    // (looked up, then mapped in the worker) before batch N-1 is written, so the worker maps while
+    // this thread writes; the last planned batch is written when the listing ends.
     let buffer: unknown[] = [];
     let bufferedSince = Date.now();
+    let planned: PagePlan | undefined;
+    const write = async () => {
+      const plan = planned;
+      planned = undefined;
+      if (!plan) return;
+      const c = await writePlan(ctx.db, scope, plan);
+      for (const k of COUNTED) counts[k] += c[k];
+      courseRowsWritten += c.courseRowsWritten;
+      options.onProgress?.({ ...counts, page: pages });
+    };
     const flush = async () => {
       if (buffer.length === 0) return;
       const items = buffer;
       buffer = [];
-      const c = await applyPage(ctx.db, scope, items);
-      for (const k of COUNTED) counts[k] += c[k];
-      courseRowsWritten += c.courseRowsWritten;
-      options.onProgress?.({ ...counts, page: pages });
+      const stored = await lookUpPage(ctx.db, scope, items);
+      const planning = planPage(scope, items, stored, mapper);
+      planning.catch(() => undefined); // awaited below; not "unhandled" if the write fails first
+      // The previous batch is written while the worker maps this one.
+      await write();
+      planned = await planning;
     };
     let listingError: unknown;
     try {
@@ -203,7 +223,10 @@ export async function runSync(
       listingError = err;
     }
     // What was listed before a failure is still good data; only a lost lease forbids writing.
-    if (error?.code !== 'lease_lost') await flush();
+    if (error?.code !== 'lease_lost') {
+      await flush();
+      await write();
+    }
     if (listingError !== undefined) throw listingError;
     if (stop.signal.aborted) {
       error ??= { code: 'aborted', message: 'the run was stopped before the listing ended' };
@@ -226,6 +249,9 @@ export async function runSync(
   } finally {
     clearInterval(heartbeat);
     await closeClient?.().catch(() => undefined);
+    await mapper.close();
+    // Part of the run's time: the WAL written by the run goes into the database file here.
+    await endBulkWrites?.().catch((err: unknown) => log.warn({ err, runId }, 'WAL checkpoint failed'));
     options.signal?.removeEventListener('abort', onAbort);
   }
 

@@ -1,5 +1,7 @@
 // The only place that knows which engine runs. Everything else gets a `Kysely<Database>`.
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
@@ -41,13 +43,111 @@ export function createDb(
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 10000');
   // 64 MiB page cache (the default is 2 MiB): search and facet scans stay in memory.
-  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma(`cache_size = -${CACHE_KIB}`);
   registerSqliteSearchFunctions(sqlite);
+  cachePreparedStatements(sqlite);
+  const checkpointer = startCheckpointer(sqlite, database.file);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, engine: 'sqlite', destroy: () => db.destroy() };
+  return {
+    db,
+    engine: 'sqlite',
+    destroy: async () => {
+      await checkpointer?.terminate();
+      await db.destroy();
+    },
+  };
+}
+
+// Kysely's SQLite driver prepares every query it runs; preparing costs as much as running a small
+// INSERT. Statements are cached by their SQL text (the hot paths repeat a handful of texts; FIFO
+// eviction bounds the rest). Safe on Kysely's single connection: queries never overlap, and SQLite
+// re-prepares a cached statement by itself after a schema change.
+const PREPARED_CACHE_SIZE = 500;
+function cachePreparedStatements(sqlite: SQLite.Database): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, SQLite.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let stmt = cache.get(source);
+    if (!stmt) {
+      stmt = prepare(source);
+      if (cache.size >= PREPARED_CACHE_SIZE) cache.delete(cache.keys().next().value ?? '');
+      cache.set(source, stmt);
+    }
+    return stmt;
+  }) as typeof sqlite.prepare;
+}
+
+// Checkpoints (copying the WAL into the database file, with an fsync) run in a thread with its own
+// connection, so that the event loop never waits for the disk: left to SQLite they run inside
+// whichever COMMIT crosses the threshold, and on a busy disk that fsync is the slowest answer.
+// PASSIVE checkpoints never block the writer. The writer's own automatic checkpoint stays as a
+// backstop (at a higher threshold) should the thread fall behind or fail.
+const CHECKPOINT_EVERY_MS = 250;
+const BACKSTOP_PAGES = 8000;
+const CHECKPOINTER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 1000');
+setInterval(() => {
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy: the next tick retries */ }
+}, workerData.everyMs);
+`;
+function startCheckpointer(sqlite: SQLite.Database, file: string): Worker | undefined {
+  if (file === ':memory:') return undefined;
+  sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+  const worker = new Worker(CHECKPOINTER, {
+    eval: true,
+    execArgv: [],
+    workerData: {
+      driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+      file,
+      everyMs: CHECKPOINT_EVERY_MS,
+    },
+  });
+  worker.unref();
+  // Without the thread SQLite checkpoints by itself again (the backstop), so a failure only costs speed.
+  worker.on('error', () => sqlite.pragma('wal_autocheckpoint = 1000'));
+  return worker;
 }
 
 /** One round trip, for health checks. */
 export async function pingDb(db: Db): Promise<void> {
   await sql`select 1`.execute(db);
+}
+
+const bulk = new WeakMap<Db, number>();
+/** Page cache during bulk writes: what one batch touches, not the 64 MiB kept for search. */
+const BULK_CACHE_KIB = 8192;
+const CACHE_KIB = 65536;
+
+/**
+ * For a bulk write (a catalogue sync), SQLite only:
+ * - WAL checkpoints wait until `done`, which checkpoints once. By default SQLite checkpoints every
+ *   ~4 MB (1000 pages), and each checkpoint rewrites the b-tree and index pages touched since the
+ *   last one and fsyncs: on a 20,000-course first sync that cost more than the inserts themselves.
+ *   Durability is unchanged (commits are in the WAL either way).
+ * - The page cache shrinks to 8 MiB meanwhile: pages a sync writes once would otherwise fill the
+ *   search cache (and the process's memory) with 64 MiB of pages of no use to readers.
+ * Nested or concurrent callers share the mode; the last `done` ends it. PostgreSQL: nothing to do.
+ */
+export async function beginBulkWrites(db: Db, engine: Engine): Promise<() => Promise<void>> {
+  if (engine !== 'sqlite') return async () => undefined;
+  const n = bulk.get(db) ?? 0;
+  bulk.set(db, n + 1);
+  if (n === 0) {
+    await sql`pragma wal_autocheckpoint = 0`.execute(db);
+    await sql.raw(`pragma cache_size = -${BULK_CACHE_KIB}`).execute(db);
+  }
+  let ended = false;
+  return async () => {
+    if (ended) return;
+    ended = true;
+    const left = (bulk.get(db) ?? 1) - 1;
+    bulk.set(db, left);
+    if (left > 0) return;
+    await sql`pragma wal_checkpoint(PASSIVE)`.execute(db);
+    await sql`pragma wal_autocheckpoint = 1000`.execute(db);
+    await sql.raw(`pragma cache_size = -${CACHE_KIB}`).execute(db);
+  };
 }

@@ -5,6 +5,7 @@
 import type { Generated } from 'kysely';
 import type { PlatformTables } from '../platform/platform.tables.js';
 import type { CatalogTables } from '../catalog/catalog.tables.js';
+import type { SsoTables } from '../sso/sso.tables.js';
 import type { IntegrationTables } from '../integrations/integrations.tables.js';
 import type { XapiTables } from '../xapi/xapi.tables.js';
 import type { SearchTables } from '../search/search.tables.js';
@@ -211,6 +212,7 @@ export type Database = CoreTables & // core
   PlatformTables & // platform
   CatalogTables & // catalog
   XapiTables & // xapi
+  SsoTables & // sso
   SearchTables & // search (courses at work)
   PathsTables & // paths
   ProgramsTables & // programs

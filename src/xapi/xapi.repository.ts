@@ -23,13 +23,34 @@ export async function insertStatements(
   items: PreparedStatement[],
   stored: string,
 ): Promise<Map<string, number>> {
+  const inserted = await insertStatementRows(
+    db,
+    items.map((prepared) => ({ integrationId, prepared, stored })),
+  );
+  const byId = new Map<string, number>();
+  for (const [key, seq] of inserted) byId.set(key.slice(key.indexOf(KEY_SEPARATOR) + 1), seq);
+  return byId;
+}
+
+export type StatementRow = { integrationId: string; prepared: PreparedStatement; stored: string };
+
+const KEY_SEPARATOR = '\u0000';
+/** The key of a statement in `insertStatementRows`' answer: ids are unique per integration only. */
+export const rowKey = (integrationId: string, id: string): string => `${integrationId}${KEY_SEPARATOR}${id}`;
+
+/**
+ * Inserts what is new, for any number of integrations (the group commit writes several requests at
+ * once): multi-row INSERTs for statements and their query index. Returns the seq of each inserted
+ * statement by `rowKey` (statements already stored are left out).
+ */
+export async function insertStatementRows(db: Db, items: StatementRow[]): Promise<Map<string, number>> {
   const inserted = new Map<string, number>();
   for (let i = 0; i < items.length; i += STATEMENT_CHUNK) {
     const chunk = items.slice(i, i + STATEMENT_CHUNK);
     const rows = await db
       .insertInto('xapi_statements')
       .values(
-        chunk.map((p) => ({
+        chunk.map(({ integrationId, prepared: p, stored }) => ({
           id: p.id,
           integration_id: integrationId,
           statement: JSON.stringify(p.statement),
@@ -44,12 +65,12 @@ export async function insertStatements(
         })),
       )
       .onConflict((oc) => oc.columns(['integration_id', 'id']).doNothing())
-      .returning(['seq', 'id'])
+      .returning(['seq', 'id', 'integration_id'])
       .execute();
-    for (const r of rows) inserted.set(r.id, Number(r.seq));
+    for (const r of rows) inserted.set(rowKey(r.integration_id, r.id), Number(r.seq));
   }
-  const refs = items.flatMap((p) => {
-    const seq = inserted.get(p.id);
+  const refs = items.flatMap(({ integrationId, prepared: p }) => {
+    const seq = inserted.get(rowKey(integrationId, p.id));
     return seq === undefined
       ? []
       : p.refs.map((r) => ({ statement_seq: seq, kind: r.kind, key: r.key, related: r.related }));

@@ -4,7 +4,7 @@
 import type { AppContext } from '../context.js';
 import { Conflict, Invalid, NotFound } from '../errors.js';
 import { kickStatistics } from '../stats/stats.worker.js';
-import { checkAttachments } from './xapi.attachments.js';
+import { checkAttachments, type AttachmentBytes } from './xapi.attachments.js';
 import type { XapiCaller } from './xapi.auth.js';
 import { sameStatement } from './xapi.equivalence.js';
 import type { Part } from './xapi.multipart.js';
@@ -19,7 +19,8 @@ import {
   type StatementQuery,
   type StoredRow,
 } from './xapi.repository.js';
-import { formatCanonical, formatIds, prepareStatement } from './xapi.statement.js';
+import { formatCanonical, formatIds, prepareStatement, type PreparedStatement } from './xapi.statement.js';
+import { commitStatements } from './xapi.writer.js';
 import { validateStatement, type Json, type ValidationIssue, type XapiVersion } from './xapi.validate.js';
 import { isPlainObject } from './xapi.formats.js';
 
@@ -46,6 +47,56 @@ function invalid(issues: ValidationIssue[]): never {
       : 'Invalid statement',
     issues,
   );
+}
+
+/** One request's statements in its own transaction: new ones stored, resends checked (409 if different). */
+async function writeAlone(
+  ctx: AppContext,
+  integrationId: string,
+  prepared: PreparedStatement[],
+  bytes: AttachmentBytes[],
+  now: string,
+): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const inserted = await insertStatements(trx, integrationId, prepared, now);
+    if (inserted.size < prepared.length) {
+      const existing = new Map(
+        (
+          await getStatementsByIds(
+            trx,
+            integrationId,
+            prepared.filter((p) => !inserted.has(p.id)).map((p) => p.id),
+          )
+        ).map((r) => [r.id, r]),
+      );
+      for (const p of prepared) {
+        if (inserted.has(p.id)) continue;
+        const row = existing.get(p.id);
+        if (!row || !sameStatement(JSON.parse(row.statement) as Json, p.statement))
+          throw Conflict('statement_conflict', `Statement ${p.id} already exists with different content.`);
+      }
+    }
+    const voiding = prepared.filter((p) => p.voidsId !== null && inserted.has(p.id));
+    if (voiding.length) {
+      const targets = await getStatementsByIds(
+        trx,
+        integrationId,
+        voiding.map((p) => p.voidsId ?? ''),
+      );
+      const bad = targets.find((t) => t.voids_id !== null);
+      if (bad)
+        throw Invalid(
+          'cannot_void_voiding_statement',
+          `Statement ${bad.id} is a voiding statement and cannot be voided.`,
+        );
+      await markVoided(
+        trx,
+        integrationId,
+        targets.map((t) => t.id),
+      );
+    }
+    if (bytes.length) await insertAttachments(trx, integrationId, bytes, now);
+  });
 }
 
 export async function storeStatements(
@@ -86,46 +137,15 @@ export async function storeStatements(
   const prepared = statements.map((s) => prepareStatement(s, { stored: now, authority, version }));
   const integrationId = caller.integration.id;
 
-  await ctx.db.transaction().execute(async (trx) => {
-    const inserted = await insertStatements(trx, integrationId, prepared, now);
-    if (inserted.size < prepared.length) {
-      const existing = new Map(
-        (
-          await getStatementsByIds(
-            trx,
-            integrationId,
-            prepared.filter((p) => !inserted.has(p.id)).map((p) => p.id),
-          )
-        ).map((r) => [r.id, r]),
-      );
-      for (const p of prepared) {
-        if (inserted.has(p.id)) continue;
-        const row = existing.get(p.id);
-        if (!row || !sameStatement(JSON.parse(row.statement) as Json, p.statement))
-          throw Conflict('statement_conflict', `Statement ${p.id} already exists with different content.`);
-      }
-    }
-    const voiding = prepared.filter((p) => p.voidsId !== null && inserted.has(p.id));
-    if (voiding.length) {
-      const targets = await getStatementsByIds(
-        trx,
-        integrationId,
-        voiding.map((p) => p.voidsId ?? ''),
-      );
-      const bad = targets.find((t) => t.voids_id !== null);
-      if (bad)
-        throw Invalid(
-          'cannot_void_voiding_statement',
-          `Statement ${bad.id} is a voiding statement and cannot be voided.`,
-        );
-      await markVoided(
-        trx,
-        integrationId,
-        targets.map((t) => t.id),
-      );
-    }
-    if (attachments.bytes.length) await insertAttachments(trx, integrationId, attachments.bytes, now);
-  });
+  const alone = () => writeAlone(ctx, integrationId, prepared, attachments.bytes, now);
+  // Plain statements go through the group commit; voiding and attachments take their own transaction.
+  if (attachments.bytes.length === 0 && prepared.every((p) => p.voidsId === null))
+    await commitStatements(
+      ctx,
+      prepared.map((p) => ({ integrationId, prepared: p, stored: now })),
+      alone,
+    );
+  else await alone();
   kickStatistics(ctx);
   return prepared.map((p) => p.id);
 }

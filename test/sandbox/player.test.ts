@@ -1,3 +1,4 @@
+import { courseKeyCandidates } from '../../src/stats/stats.mapping.js';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -185,6 +186,25 @@ describe('sandbox SAML SP and player', () => {
     assert.match(s.result.duration, /^PT(\d+H)?(\d+M)?(\d+S)?$/);
     assert.match(s.id, /^[0-9a-f-]{36}$/);
     assert.equal(sb.deliveries()[0]?.ok, true);
+  });
+
+  it('sends an absolute IRI ending with the course id when the course has no xApiActivityId', async () => {
+    const c = generateCatalogue({ seed: 11, launchBaseUrl: sb.url }, 200).find(
+      (x) => !x.xApiActivityId && !x.sandboxDefect,
+    ) as Record<string, string>;
+    const res = await post(signAssertion(assertion(), privateKey), String(c.quickLaunchUrl));
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    const before = received.statements.length;
+    const finish = await fetch(`${sb.url}/player/${c.id}/finish`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'outcome=passed',
+    });
+    assert.equal(finish.status, 200);
+    const objectId = (received.statements[before]?.body as { object: { id: string } }).object.id;
+    // xAPI Data 2.4.4.1: object.id is an absolute IRI; the LMS finds the course by its last segment.
+    assert.equal(new URL(objectId).protocol, 'https:');
+    assert.ok(courseKeyCandidates(objectId).includes(String(c.id)));
   });
 
   it('accepts a signed Response, and a public key instead of a certificate', async () => {

@@ -6,6 +6,7 @@ import * as m001 from './001_core.js';
 import * as m002 from './002_catalog_sync.js';
 import * as m002b from './002b_catalog_source_hash.js';
 import * as m003 from './003_platform.js';
+import * as m007 from './007_sso.js';
 import * as m004 from './004_integrations.js';
 import * as m005 from './005_xapi.js';
 import * as m006 from './006_courses_at_work.js';
@@ -18,6 +19,7 @@ const REGISTRY: Record<string, EngineMigration> = {
   '002_catalog_sync': m002,
   '002b_catalog_source_hash': m002b,
   '003_platform': m003,
+  '007_sso': m007,
   '004_integrations': m004,
   '005_xapi': m005,
   '006_courses_at_work': m006,

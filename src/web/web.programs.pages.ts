@@ -1,0 +1,255 @@
+// Programs, enough to use synced courses: authors list and create program templates, find courses
+// (the same search as the catalog) and append them as blocks, and start a session for members of
+// the group; learners see their sessions, block by block, with what is open. Every call goes
+// through the programs service, which checks the roles (course.author to edit).
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { requireGroupAction, requireUser } from '../platform/guards.js';
+import { listMembers } from '../platform/groups.repository.js';
+import { search } from '../search/search.service.js';
+import {
+  addBlock,
+  createSession,
+  createTemplate,
+  getTemplateView,
+  listTemplateSessions,
+  listTemplates,
+  sessionsOfLearner,
+  type BlockView,
+} from '../programs/programs.service.js';
+import { html, type SafeHtml } from './web.html.js';
+import { csrfField, sendPage } from './web.layout.js';
+import { groupNav } from './web.group-nav.js';
+import { badge, when } from './web.format.js';
+
+const GroupParams = Type.Object({ groupId: Type.String({ minLength: 1, maxLength: 100 }) });
+const TemplateParams = Type.Object({ templateId: Type.String({ minLength: 1, maxLength: 100 }) });
+
+const STATE_LABEL: Record<string, [string, 'ok' | 'warn' | 'bad']> = {
+  completed: ['Completed', 'ok'],
+  in_progress: ['In progress', 'warn'],
+  available: ['Open', 'ok'],
+  locked: ['Locked', 'bad'],
+};
+
+function blocksList(blocks: readonly BlockView[], linkFrom?: string): SafeHtml {
+  if (blocks.length === 0) return html`<p>No blocks yet.</p>`;
+  return html`<ol class="blocks">
+    ${blocks.map((b) => {
+      const state = b.state ? STATE_LABEL[b.state] : undefined;
+      const open = b.state !== 'locked';
+      const href = `/courses/${b.id}${linkFrom ? `?from=${encodeURIComponent(linkFrom)}` : ''}`;
+      return html`<li data-block="${b.position}">
+        ${open ? html`<a href="${href}">${b.name}</a>` : html`<span>${b.name}</span>`}
+        ${state ? badge(state[0], state[1]) : ''} ${b.archived ? badge('Archived', 'warn') : ''}
+        <span class="hint"
+          >${[b.author, b.durationMinutes ? `${b.durationMinutes} min` : null].filter(Boolean).join(' · ')}</span
+        >
+      </li>`;
+    })}
+  </ol>`;
+}
+
+export async function programPages(app: FastifyInstance): Promise<void> {
+  const ctx = app.ctx;
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const viewer = (p: { userId: string; isPlatformAdmin: boolean }) => ({
+    userId: p.userId,
+    isPlatformAdmin: p.isPlatformAdmin,
+  });
+
+  r.get(
+    '/groups/:groupId/programs',
+    { schema: { hide: true, params: GroupParams } },
+    async (request, reply) => {
+      const grant = await requireGroupAction(request, request.params.groupId, 'course.author');
+      const csrf = reply.generateCsrf();
+      const templates = await listTemplates(ctx, viewer(grant.principal), grant.group.id);
+      const body = html`<h1>Programs</h1>
+        <ul>
+          ${templates.map((t) => html`<li><a href="/programs/${t.id}">${t.name}</a> <span class="hint">created ${when(t.createdAt)}</span></li>`)}
+        </ul>
+        ${templates.length === 0 ? html`<p>No program yet.</p>` : ''}
+        <form method="post" action="/groups/${grant.group.id}/programs" class="panel">
+          ${csrfField(csrf)}
+          <label for="program-name">New program name</label>
+          <input id="program-name" name="name" type="text" required maxlength="200" />
+          <div class="actions"><button type="submit" class="primary">Create program</button></div>
+        </form>`;
+      return sendPage(reply, {
+        title: 'Programs',
+        principal: grant.principal,
+        csrf,
+        body: await groupNav(ctx, grant, 'programs', body),
+      });
+    },
+  );
+
+  r.post(
+    '/groups/:groupId/programs',
+    {
+      preHandler: app.csrfProtection,
+      schema: {
+        hide: true,
+        params: GroupParams,
+        body: Type.Object({
+          name: Type.String({ minLength: 1, maxLength: 200 }),
+          _csrf: Type.Optional(Type.String()),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const principal = await requireUser(request);
+      const t = await createTemplate(ctx, viewer(principal), request.params.groupId, {
+        name: request.body.name.trim(),
+      });
+      return reply.redirect(`/programs/${t.id}`, 303);
+    },
+  );
+
+  r.get(
+    '/programs/:templateId',
+    {
+      schema: {
+        hide: true,
+        params: TemplateParams,
+        querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })) }),
+      },
+    },
+    async (request, reply) => {
+      const principal = await requireUser(request);
+      const t = await getTemplateView(ctx, viewer(principal), request.params.templateId);
+      const grant = await requireGroupAction(request, t.groupId, 'course.author');
+      const csrf = reply.generateCsrf();
+      const q = request.query.q?.trim();
+      const found = q ? await search(ctx, viewer(principal), { q, pageSize: 10 }) : null;
+      const sessions = await listTemplateSessions(ctx, viewer(principal), t.id);
+      const members = (await listMembers(ctx.db, t.groupId)).filter((m) => m.role === 'learner');
+      const inProgram = new Set(t.blocks.map((b) => b.id));
+      const body = html`<h1>${t.name}</h1>
+        <section class="panel" aria-labelledby="blocks-h">
+          <h2 id="blocks-h">Blocks</h2>
+          ${blocksList(t.blocks)}
+        </section>
+        <section class="panel" aria-labelledby="add-h">
+          <h2 id="add-h">Add a course</h2>
+          <form method="get" action="/programs/${t.id}" role="search">
+            <label for="find">Find a course</label>
+            <div style="display:flex;gap:.5rem;flex-wrap:wrap">
+              <input id="find" name="q" type="search" value="${q ?? ''}" />
+              <button type="submit">Search</button>
+            </div>
+          </form>
+          ${
+            found
+              ? html`<ul>
+                    ${found.items.map(
+                      (c) =>
+                        html`<li>
+                          <form method="post" action="/programs/${t.id}/blocks" class="inline">
+                            ${csrfField(csrf)}<input type="hidden" name="courseId" value="${c.id}" />
+                            ${c.name} <span class="hint">${c.author ?? ''}</span>
+                            ${inProgram.has(c.id) ? badge('In the program', 'ok') : html`<button type="submit" aria-label="Add ${c.name}">Add</button>`}
+                          </form>
+                        </li>`,
+                    )}
+                  </ul>
+                  ${found.items.length === 0 ? html`<p>No course found.</p>` : ''}`
+              : ''
+          }
+        </section>
+        <section class="panel" aria-labelledby="sessions-h">
+          <h2 id="sessions-h">Sessions</h2>
+          <ul>
+            ${sessions.map((s) => html`<li>${s.name} — starts ${when(s.startsAt)}</li>`)}
+          </ul>
+          <form method="post" action="/programs/${t.id}/sessions">
+            ${csrfField(csrf)}
+            <label for="session-name">New session name</label>
+            <input id="session-name" name="name" type="text" required maxlength="200" />
+            <fieldset>
+              <legend>Learners</legend>
+              ${members.map((m) => html`<label><input type="checkbox" name="learnerIds" value="${m.userId}" /> ${m.name} <span class="hint">${m.email}</span></label>`)}
+              ${members.length === 0 ? html`<p class="hint">No learner in this group.</p>` : ''}
+            </fieldset>
+            <div class="actions"><button type="submit" class="primary">Start session now</button></div>
+          </form>
+        </section>`;
+      return sendPage(reply, {
+        title: t.name,
+        principal,
+        csrf,
+        body: await groupNav(ctx, grant, 'programs', body),
+      });
+    },
+  );
+
+  r.post(
+    '/programs/:templateId/blocks',
+    {
+      preHandler: app.csrfProtection,
+      schema: {
+        hide: true,
+        params: TemplateParams,
+        body: Type.Object({
+          courseId: Type.String({ minLength: 1, maxLength: 100 }),
+          _csrf: Type.Optional(Type.String()),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const principal = await requireUser(request);
+      await addBlock(ctx, viewer(principal), request.params.templateId, request.body.courseId);
+      return reply.redirect(`/programs/${request.params.templateId}`, 303);
+    },
+  );
+
+  r.post(
+    '/programs/:templateId/sessions',
+    {
+      preHandler: app.csrfProtection,
+      schema: {
+        hide: true,
+        params: TemplateParams,
+        body: Type.Object({
+          name: Type.String({ minLength: 1, maxLength: 200 }),
+          learnerIds: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 500 })),
+          _csrf: Type.Optional(Type.String()),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const principal = await requireUser(request);
+      await createSession(ctx, viewer(principal), request.params.templateId, {
+        name: request.body.name.trim(),
+        startsAt: ctx.clock.now().toISOString(),
+        learnerIds: request.body.learnerIds ?? [],
+      });
+      return reply.redirect(`/programs/${request.params.templateId}`, 303);
+    },
+  );
+
+  r.get('/my/programs', { schema: { hide: true } }, async (request, reply) => {
+    const principal = await requireUser(request);
+    const sessions = await sessionsOfLearner(ctx, viewer(principal));
+    const body = html`<h1>My programs</h1>
+      ${sessions.length === 0 ? html`<p>You are not enrolled in a program.</p>` : ''}
+      ${sessions.map(
+        (s) =>
+          html`<section class="panel" aria-label="${s.name}">
+            <h2>${s.name}</h2>
+            ${s.started ? '' : html`<p>Starts ${when(s.startsAt)}.</p>`}
+            ${s.progress ? html`<p>${s.progress.completionRate}% completed</p>` : ''}
+            ${blocksList(s.blocks, `session:${s.id}`)}
+          </section>`,
+      )}`;
+    return sendPage(reply, {
+      title: 'My programs',
+      principal,
+      csrf: reply.generateCsrf(),
+      section: 'programs',
+      body,
+    });
+  });
+}

@@ -1,0 +1,86 @@
+// Group commit for statement POSTs: requests that arrive together are written in ONE transaction
+// (one multi-row INSERT for the statements, one for their query index, one COMMIT) and each is
+// answered after that commit, so durability is unchanged while the per-commit cost (SQLite's single
+// connection, PostgreSQL's round trips) is shared. A group is only the fast path: if any statement
+// in it is already stored (a resend, a conflict) or anything fails, the whole group is rolled back
+// and every request is written on its own by its usual transaction (`alone`), so idempotency, 409s
+// and all-or-nothing batches behave exactly as if each request had been alone.
+import type { AppContext } from '../context.js';
+import { insertStatementRows, type StatementRow } from './xapi.repository.js';
+
+type Job = {
+  rows: StatementRow[];
+  alone: () => Promise<void>;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+};
+type Writer = { queue: Job[]; flushing: number; counts: WriterCounts };
+/** Groups committed, requests they carried, and requests written alone after a group fell back. */
+export type WriterCounts = { groups: number; requests: number; alone: number };
+
+/** Rows per group transaction (a few chunks of the multi-row INSERT). */
+export const MAX_GROUP_ROWS = 2000;
+
+class AlreadyStored extends Error {}
+
+const writers = new WeakMap<AppContext, Writer>();
+function writerOf(ctx: AppContext): Writer {
+  let w = writers.get(ctx);
+  if (!w) writers.set(ctx, (w = { queue: [], flushing: 0, counts: { groups: 0, requests: 0, alone: 0 } }));
+  return w;
+}
+
+export const writerCounts = (ctx: AppContext): WriterCounts => ({ ...writerOf(ctx).counts });
+
+/** Resolves once `rows` are committed (grouped with concurrent requests, or alone as a fallback). */
+export function commitStatements(
+  ctx: AppContext,
+  rows: StatementRow[],
+  alone: () => Promise<void>,
+): Promise<void> {
+  const w = writerOf(ctx);
+  return new Promise((resolve, reject) => {
+    w.queue.push({ rows, alone, resolve, reject });
+    // One writer at a time: SQLite has one connection, and on PostgreSQL one group in flight
+    // collects the next while it commits. setImmediate lets every request that arrived in this
+    // turn of the event loop join the group.
+    if (w.flushing === 0) {
+      w.flushing = 1;
+      setImmediate(() => void flush(ctx, w));
+    }
+  });
+}
+
+async function flush(ctx: AppContext, w: Writer): Promise<void> {
+  try {
+    for (let group = take(w); group.length > 0; group = take(w)) await commitGroup(ctx, w, group);
+  } finally {
+    w.flushing = 0;
+  }
+}
+
+function take(w: Writer): Job[] {
+  let rows = 0;
+  let n = 0;
+  while (n < w.queue.length && (n === 0 || rows + (w.queue[n]?.rows.length ?? 0) <= MAX_GROUP_ROWS))
+    rows += w.queue[n++]?.rows.length ?? 0;
+  return w.queue.splice(0, n);
+}
+
+async function commitGroup(ctx: AppContext, w: Writer, group: Job[]): Promise<void> {
+  const rows = group.flatMap((j) => j.rows);
+  try {
+    await ctx.db.transaction().execute(async (trx) => {
+      const inserted = await insertStatementRows(trx, rows);
+      if (inserted.size < rows.length) throw new AlreadyStored();
+    });
+  } catch {
+    // Rolled back: each request on its own, in arrival order, with its own answer.
+    w.counts.alone += group.length;
+    for (const job of group) await job.alone().then(job.resolve, job.reject);
+    return;
+  }
+  w.counts.groups++;
+  w.counts.requests += group.length;
+  for (const job of group) job.resolve();
+}
