@@ -95,7 +95,13 @@ export async function catalogPages(app: FastifyInstance): Promise<void> {
               <input id="q" name="q" type="search" value="${query.q ?? ''}" />
               <button type="submit" class="primary">Search</button>
             </div>
-            <p role="status">${plural(result.total, 'course')}</p>
+            <p role="status">
+              ${
+                result.approximate
+                  ? `${result.total.toLocaleString('en')}+ courses (refine the search for an exact count)`
+                  : plural(result.total, 'course')
+              }
+            </p>
             <ul class="cards">
               ${result.items.map(
                 (c) =>
