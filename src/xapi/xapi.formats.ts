@@ -40,3 +40,18 @@ export function isMailtoIri(v: unknown): v is string {
 
 export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Interaction types and their component lists (Data 2.4.4.1, interaction activities). */
+export const INTERACTION_TYPES = new Set([
+  'true-false',
+  'choice',
+  'fill-in',
+  'long-fill-in',
+  'matching',
+  'performance',
+  'sequencing',
+  'likert',
+  'numeric',
+  'other',
+]);
+export const COMPONENT_LISTS = ['choices', 'scale', 'source', 'target', 'steps'] as const;

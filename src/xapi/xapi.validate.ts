@@ -8,6 +8,8 @@ import {
   isPlainObject,
   isTimestampWithZone,
   isUuid,
+  COMPONENT_LISTS,
+  INTERACTION_TYPES,
 } from './xapi.formats.js';
 
 export type XapiVersion = '1.0' | '2.0';
@@ -15,20 +17,6 @@ export type ValidationIssue = { path: string; rule: string; message: string };
 export type Json = Record<string, unknown>;
 
 export const VOIDED_VERB = 'http://adlnet.gov/expapi/verbs/voided';
-
-const INTERACTION_TYPES = new Set([
-  'true-false',
-  'choice',
-  'fill-in',
-  'long-fill-in',
-  'matching',
-  'performance',
-  'sequencing',
-  'likert',
-  'numeric',
-  'other',
-]);
-const COMPONENT_LISTS = ['choices', 'scale', 'source', 'target', 'steps'] as const;
 
 class Checker {
   readonly issues: ValidationIssue[] = [];
