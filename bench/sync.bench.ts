@@ -2,22 +2,17 @@
 // loopback, real client, SQLite (temp file) and PostgreSQL (fresh database on 127.0.0.1:5432).
 // Progress on stderr; the LAST stdout line is the JSON summary {"sqlite":{…},"postgres":{…}}.
 import { spawn } from 'node:child_process';
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import readline from 'node:readline';
-import pg from 'pg';
 import { parseConfig } from '../src/config.js';
 import { createContext, type AppContext } from '../src/context.js';
 import { createIntegrationFor } from '../src/catalog/catalog.bootstrap.js';
 import { runSync, type SyncSummary } from '../src/catalog/catalog.sync.js';
 import type { OpenSesameConnection } from '../src/opensesame/opensesame.types.js';
+import { createTestDatabase, type TestDatabase } from '../test/helpers/engines.js';
 
 const quick = process.argv.includes('--quick');
 const COURSES = quick ? 2_000 : 20_000;
 const RSS_COURSES = quick ? 5_000 : 100_000;
-const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 const tsxArgs = (file: string, ...args: string[]) => ['--import', 'tsx', file, ...args];
 
@@ -35,35 +30,10 @@ async function startSandboxChild(courses: number): Promise<SandboxHandle> {
   return { ...handle, stop: () => child.stdin.end() };
 }
 
-type Database = { env: Record<string, string>; drop(): Promise<void> };
+// The same fresh, throw-away databases the tests use (a temp SQLite folder, or a new PostgreSQL database).
+const freshDatabase = (engine: 'sqlite' | 'postgres'): Promise<TestDatabase> => createTestDatabase(engine);
 
-async function freshDatabase(engine: 'sqlite' | 'postgres'): Promise<Database> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-'));
-  if (engine === 'sqlite')
-    return {
-      env: { DATA_DIR: dataDir },
-      drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
-    };
-  const name = `sb_bench_${crypto.randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    env: { DATA_DIR: dataDir, DATABASE_URL: url.toString() },
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-const contextFor = (db: Database) =>
+const contextFor = (db: TestDatabase) =>
   createContext(
     parseConfig({
       ...db.env,
