@@ -58,7 +58,7 @@ async function writeAlone(
   now: string,
 ): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
-    const inserted = await insertStatements(trx, integrationId, prepared, now);
+    const inserted = await insertStatements(trx, ctx.engine, integrationId, prepared, now);
     if (inserted.size < prepared.length) {
       const existing = new Map(
         (

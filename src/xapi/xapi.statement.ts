@@ -30,11 +30,16 @@ export function agentKey(a: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The statement as stored. The input is not changed: only the objects that differ are copied (the
+ * statement itself, and a context whose activities become arrays); the rest is shared with it. A
+ * deep copy of every statement cost more than validating it.
+ */
 export function prepareStatement(
   input: Json,
   options: { stored: string; authority: Json; version: XapiVersion },
 ): PreparedStatement {
-  const s: Json = structuredClone(input);
+  const s: Json = { ...input };
   const id = (typeof s.id === 'string' ? s.id : crypto.randomUUID()).toLowerCase();
   s.id = id;
   if (options.version === '2.0' && typeof s.timestamp === 'string') s.timestamp = toUtcIso(s.timestamp);
@@ -42,12 +47,16 @@ export function prepareStatement(
   s.stored = options.stored;
   s.authority = options.authority;
   s.version ??= options.version === '2.0' ? '2.0.0' : '1.0.0';
-  normalizeContextActivities(s.context);
-  const object = s.object as Json;
-  if (object.objectType === 'SubStatement') normalizeContextActivities(object.context);
+  if (s.context !== undefined) s.context = withArrayContextActivities(s.context);
+  let object = s.object as Json;
+  if (object.objectType === 'SubStatement' && object.context !== undefined)
+    s.object = object = { ...object, context: withArrayContextActivities(object.context) };
   const verbId = String((s.verb as Json).id);
   const isActivity = object.objectType === undefined || object.objectType === 'Activity';
   const context = isPlainObject(s.context) ? s.context : undefined;
+  const refs = new Map<string, Ref>();
+  visitRefs(refs, s, true);
+  addActorRefs(refs, s.authority, 1);
   return {
     id,
     statement: s,
@@ -57,45 +66,56 @@ export function prepareStatement(
     timestamp: toUtcIso(String(s.timestamp)),
     voidsId:
       verbId === VOIDED_VERB && object.objectType === 'StatementRef' ? String(object.id).toLowerCase() : null,
-    refs: collectRefs(s),
+    refs: [...refs.values()],
   };
 }
 
-function collectRefs(s: Json): PreparedStatement['refs'] {
-  const refs = new Map<string, PreparedStatement['refs'][number]>();
-  const add = (kind: 'agent' | 'activity', key: string | undefined, related: 0 | 1) => {
-    if (key === undefined) return;
-    const k = `${kind} ${key}`;
-    const prev = refs.get(k);
-    if (!prev || (prev.related === 1 && related === 0)) refs.set(k, { kind, key, related });
-  };
-  const addActor = (a: unknown, related: 0 | 1) => {
-    add('agent', agentKey(a), related);
-    // Group members count as related agents (Communication 2.1.3, related_agents).
-    if (isPlainObject(a) && Array.isArray(a.member)) for (const m of a.member) add('agent', agentKey(m), 1);
-  };
-  const visit = (st: Json, direct: boolean) => {
-    const rel = direct ? 0 : 1;
-    addActor(st.actor, rel);
-    const o = isPlainObject(st.object) ? st.object : {};
-    if (o.objectType === 'Agent' || o.objectType === 'Group') addActor(o, rel);
-    else if (o.objectType === undefined || o.objectType === 'Activity') add('activity', String(o.id), rel);
-    else if (o.objectType === 'SubStatement') visit(o, false);
-    const ctx = isPlainObject(st.context) ? st.context : undefined;
-    if (ctx) {
-      addActor(ctx.instructor, 1);
-      addActor(ctx.team, 1);
-      for (const ca of Object.values(isPlainObject(ctx.contextActivities) ? ctx.contextActivities : {}))
-        for (const a of Array.isArray(ca) ? ca : [ca]) if (isPlainObject(a)) add('activity', String(a.id), 1);
-      for (const ca of Array.isArray(ctx.contextAgents) ? ctx.contextAgents : [])
-        if (isPlainObject(ca)) addActor(ca.agent, 1);
-      for (const cg of Array.isArray(ctx.contextGroups) ? ctx.contextGroups : [])
-        if (isPlainObject(cg)) addActor(cg.group, 1);
-    }
-  };
-  visit(s, true);
-  addActor(s.authority, 1);
-  return [...refs.values()];
+/** A copy of a context with its activities as arrays, or the context itself when nothing changes. */
+function withArrayContextActivities(context: unknown): unknown {
+  if (!isPlainObject(context) || !isPlainObject(context.contextActivities)) return context;
+  if (Object.values(context.contextActivities).every(Array.isArray)) return context;
+  const copy = { ...context, contextActivities: { ...context.contextActivities } };
+  normalizeContextActivities(copy);
+  return copy;
+}
+
+// The refs collectors are module functions, not closures made per statement: tsx names every
+// closure it creates (esbuild's keepNames), which showed in the statements POST profile.
+type Ref = PreparedStatement['refs'][number];
+
+function addRef(refs: Map<string, Ref>, kind: 'agent' | 'activity', key: string | undefined, related: 0 | 1) {
+  if (key === undefined) return;
+  const k = `${kind} ${key}`;
+  const prev = refs.get(k);
+  if (!prev || (prev.related === 1 && related === 0)) refs.set(k, { kind, key, related });
+}
+
+function addActorRefs(refs: Map<string, Ref>, a: unknown, related: 0 | 1) {
+  addRef(refs, 'agent', agentKey(a), related);
+  // Group members count as related agents (Communication 2.1.3, related_agents).
+  if (isPlainObject(a) && Array.isArray(a.member))
+    for (const m of a.member) addRef(refs, 'agent', agentKey(m), 1);
+}
+
+function visitRefs(refs: Map<string, Ref>, st: Json, direct: boolean) {
+  const rel = direct ? 0 : 1;
+  addActorRefs(refs, st.actor, rel);
+  const o = isPlainObject(st.object) ? st.object : {};
+  if (o.objectType === 'Agent' || o.objectType === 'Group') addActorRefs(refs, o, rel);
+  else if (o.objectType === undefined || o.objectType === 'Activity')
+    addRef(refs, 'activity', String(o.id), rel);
+  else if (o.objectType === 'SubStatement') visitRefs(refs, o, false);
+  const ctx = isPlainObject(st.context) ? st.context : undefined;
+  if (!ctx) return;
+  addActorRefs(refs, ctx.instructor, 1);
+  addActorRefs(refs, ctx.team, 1);
+  for (const ca of Object.values(isPlainObject(ctx.contextActivities) ? ctx.contextActivities : {}))
+    for (const a of Array.isArray(ca) ? ca : [ca])
+      if (isPlainObject(a)) addRef(refs, 'activity', String(a.id), 1);
+  for (const ca of Array.isArray(ctx.contextAgents) ? ctx.contextAgents : [])
+    if (isPlainObject(ca)) addActorRefs(refs, ca.agent, 1);
+  for (const cg of Array.isArray(ctx.contextGroups) ? ctx.contextGroups : [])
+    if (isPlainObject(cg)) addActorRefs(refs, cg.group, 1);
 }
 
 /** The `ids` format (Communication 2.1.3): agents, activities and verbs reduced to their identifiers. */

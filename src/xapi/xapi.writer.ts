@@ -71,7 +71,7 @@ async function commitGroup(ctx: AppContext, w: Writer, group: Job[]): Promise<vo
   const rows = group.flatMap((j) => j.rows);
   try {
     await ctx.db.transaction().execute(async (trx) => {
-      const inserted = await insertStatementRows(trx, rows);
+      const inserted = await insertStatementRows(trx, ctx.engine, rows);
       if (inserted.size < rows.length) throw new AlreadyStored();
     });
   } catch {
