@@ -12,7 +12,7 @@ export type StoredRow = {
   stored: string;
 };
 
-// Keep each INSERT under SQLite's bound-parameter limit (32,766) and PostgreSQL's (65,535).
+// Keep each PostgreSQL INSERT under its bound-parameter limit (65,535).
 const STATEMENT_CHUNK = 400;
 const REF_CHUNK = 2000;
 
@@ -40,9 +40,11 @@ const KEY_SEPARATOR = '\u0000';
 /** The key of a statement in `insertStatementRows`' answer: ids are unique per integration only. */
 export const rowKey = (integrationId: string, id: string): string => `${integrationId}${KEY_SEPARATOR}${id}`;
 
-// The hot path's multi-row INSERTs skip Kysely's builder, which cost more per row than the database's
-// own insert: the SQL for n rows is compiled once per engine and row count (from a template row,
-// so Kysely still writes it), then run with fresh parameters in the same column order.
+// The hot path skips Kysely's builder, which cost more per row than the database's own insert: the
+// SQL is compiled once per engine and row count (from a template row, so Kysely still writes it),
+// then run with fresh parameters in the same column order. On PostgreSQL a group is a few multi-row
+// INSERTs (round trips are what costs); on SQLite, in process, one prepared single-row INSERT per
+// row is cheaper than a large VALUES list, and needs one prepared statement instead of one per size.
 const STATEMENT_COLUMNS = [
   'id',
   'integration_id',
@@ -72,14 +74,16 @@ function sqlFor(key: string, expected: number, compile: () => CompiledQuery): st
 
 function statementsInsertSql(db: Db, engine: Engine, n: number): string {
   const template = { ...Object.fromEntries(STATEMENT_COLUMNS.map((c) => [c, ''])), voided: 0 as const };
-  return sqlFor(`${engine} statements ${n}`, n * STATEMENT_COLUMNS.length, () =>
-    db
+  return sqlFor(`${engine} statements ${n}`, n * STATEMENT_COLUMNS.length, () => {
+    const insert = db
       .insertInto('xapi_statements')
       .values(Array.from({ length: n }, () => template as never))
-      .onConflict((oc) => oc.columns(['integration_id', 'id']).doNothing())
-      .returning(['seq', 'id', 'integration_id'])
-      .compile(),
-  );
+      .onConflict((oc) => oc.columns(['integration_id', 'id']).doNothing());
+    // SQLite answers one row at a time: the changes count and the new rowid say the same as RETURNING.
+    return engine === 'sqlite'
+      ? insert.compile()
+      : insert.returning(['seq', 'id', 'integration_id']).compile();
+  });
 }
 
 function refsInsertSql(db: Db, engine: Engine, n: number): string {
@@ -92,10 +96,26 @@ function refsInsertSql(db: Db, engine: Engine, n: number): string {
   );
 }
 
+function statementParameters(out: unknown[], { integrationId, prepared: p, stored }: StatementRow): void {
+  out.push(
+    p.id,
+    integrationId,
+    JSON.stringify(p.statement),
+    p.verbId,
+    p.activityId,
+    p.registration,
+    p.timestamp,
+    stored,
+    0,
+    p.voidsId,
+    p.voidsId ? 'ignored' : 'pending',
+  );
+}
+
 /**
  * Inserts what is new, for any number of integrations (the group commit writes several requests at
- * once): multi-row INSERTs for statements and their query index. Returns the seq of each inserted
- * statement by `rowKey` (statements already stored are left out).
+ * once): statements and their query index. Returns the seq of each inserted statement by `rowKey`
+ * (statements already stored are left out).
  */
 export async function insertStatementRows(
   db: Db,
@@ -103,23 +123,25 @@ export async function insertStatementRows(
   items: StatementRow[],
 ): Promise<Map<string, number>> {
   const inserted = new Map<string, number>();
+  if (engine === 'sqlite') {
+    const statementSql = statementsInsertSql(db, engine, 1);
+    const refSql = refsInsertSql(db, engine, 1);
+    for (const item of items) {
+      const parameters: unknown[] = [];
+      statementParameters(parameters, item);
+      const r = await db.executeQuery(CompiledQuery.raw(statementSql, parameters));
+      if (!r.numAffectedRows || r.insertId === undefined) continue; // already stored
+      const seq = Number(r.insertId);
+      inserted.set(rowKey(item.integrationId, item.prepared.id), seq);
+      for (const ref of item.prepared.refs)
+        await db.executeQuery(CompiledQuery.raw(refSql, [seq, ref.kind, ref.key, ref.related]));
+    }
+    return inserted;
+  }
   for (let i = 0; i < items.length; i += STATEMENT_CHUNK) {
     const chunk = items.slice(i, i + STATEMENT_CHUNK);
     const parameters: unknown[] = [];
-    for (const { integrationId, prepared: p, stored } of chunk)
-      parameters.push(
-        p.id,
-        integrationId,
-        JSON.stringify(p.statement),
-        p.verbId,
-        p.activityId,
-        p.registration,
-        p.timestamp,
-        stored,
-        0,
-        p.voidsId,
-        p.voidsId ? 'ignored' : 'pending',
-      );
+    for (const item of chunk) statementParameters(parameters, item);
     const { rows } = await db.executeQuery<{ seq: number | string; id: string; integration_id: string }>(
       CompiledQuery.raw(statementsInsertSql(db, engine, chunk.length), parameters),
     );

@@ -105,20 +105,23 @@ export const xapiStatementsRoutes: FastifyPluginAsync = async (app) => {
   );
 
   // Every answer, errors included, names the version; requests must name theirs (Communication 3.3).
-  app.addHook('onRequest', async (request) => {
+  // The answer's header is set here, before anything can fail (error replies keep it): one
+  // callback hook per request instead of an async onRequest and an async onSend hook.
+  app.addHook('onRequest', (request, reply, done) => {
     const header = request.headers['x-experience-api-version'];
     request.xapiVersion = versionOf(header);
-    if (request.url.startsWith('/api/opensesame/stats/about')) return;
-    if (header === undefined)
-      throw Invalid('missing_version_header', 'X-Experience-API-Version is required.');
-    if (!request.xapiVersion)
-      throw Invalid(
-        'unsupported_version',
-        `X-Experience-API-Version ${String(header)} is not supported (1.0.x, 2.0.x).`,
-      );
-  });
-  app.addHook('onSend', async (request, reply) => {
     reply.header('X-Experience-API-Version', request.xapiVersion === '2.0' ? '2.0.0' : '1.0.3');
+    if (request.url.startsWith('/api/opensesame/stats/about')) return done();
+    if (header === undefined)
+      return done(Invalid('missing_version_header', 'X-Experience-API-Version is required.'));
+    if (!request.xapiVersion)
+      return done(
+        Invalid(
+          'unsupported_version',
+          `X-Experience-API-Version ${String(header)} is not supported (1.0.x, 2.0.x).`,
+        ),
+      );
+    done();
   });
 
   app.get('/api/opensesame/stats/about', async () => ({ version: ['1.0.3', '2.0.0'], extensions: {} }));
