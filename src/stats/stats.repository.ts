@@ -1,4 +1,5 @@
 // Queries for turning stored statements into statistics. The caller owns the transaction.
+import { sql } from 'kysely';
 import type { Db, Engine } from '../db/db.js';
 import type { StatsState, UnmatchedReason } from '../xapi/xapi.tables.js';
 
@@ -15,7 +16,8 @@ export async function claimPending(db: Db, engine: Engine, limit: number): Promi
   const q = db
     .selectFrom('xapi_statements')
     .select(['seq', 'id', 'integration_id', 'statement', 'stored'])
-    .where('stats_state', '=', 'pending')
+    // A literal, so that SQLite's planner can prove the partial index (pending only) applies.
+    .where('stats_state', '=', sql.lit('pending'))
     .orderBy('seq')
     .limit(limit);
   const rows = await (engine === 'postgres' ? q.forUpdate().skipLocked() : q).execute();

@@ -9,6 +9,7 @@ import * as m003 from './003_platform.js';
 import * as m007 from './007_sso.js';
 import * as m004 from './004_integrations.js';
 import * as m005 from './005_xapi.js';
+import * as m005b from './005b_xapi_write_path.js';
 import * as m006 from './006_courses_at_work.js';
 import * as m006b from './006b_search_browse.js';
 
@@ -22,6 +23,7 @@ const REGISTRY: Record<string, EngineMigration> = {
   '007_sso': m007,
   '004_integrations': m004,
   '005_xapi': m005,
+  '005b_xapi_write_path': m005b,
   '006_courses_at_work': m006,
   '006b_search_browse': m006b,
 };
