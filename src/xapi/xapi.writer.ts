@@ -1,12 +1,13 @@
 // Group commit for statement POSTs: requests that arrive together are written in ONE transaction
-// (one multi-row INSERT for the statements, one for their query index, one COMMIT) and each is
-// answered after that commit, so durability is unchanged while the per-commit cost (SQLite's single
-// connection, PostgreSQL's round trips) is shared. A group is only the fast path: if any statement
+// (on PostgreSQL one INSERT statement for the statements and their query index; on SQLite one
+// transaction of prepared INSERTs) and each is answered after that commit, so durability is
+// unchanged while the per-commit cost (SQLite's WAL writes, PostgreSQL's round trips and WAL flush)
+// is shared. A group is only the fast path: if any statement
 // in it is already stored (a resend, a conflict) or anything fails, the whole group is rolled back
 // and every request is written on its own by its usual transaction (`alone`), so idempotency, 409s
 // and all-or-nothing batches behave exactly as if each request had been alone.
 import type { AppContext } from '../context.js';
-import { insertStatementRows, type StatementRow } from './xapi.repository.js';
+import { insertNewStatementRows, type StatementRow } from './xapi.repository.js';
 
 type Job = {
   rows: StatementRow[];
@@ -14,19 +15,28 @@ type Job = {
   resolve: () => void;
   reject: (err: unknown) => void;
 };
-type Writer = { queue: Job[]; flushing: number; counts: WriterCounts };
+type Writer = { queue: Job[]; flushing: number; scheduled: boolean; counts: WriterCounts };
 /** Groups committed, requests they carried, and requests written alone after a group fell back. */
 export type WriterCounts = { groups: number; requests: number; alone: number };
 
-/** Rows per group transaction (a few chunks of the multi-row INSERT). */
+/** Rows per group (on PostgreSQL, what fits in one statement's parameters). */
 export const MAX_GROUP_ROWS = 2000;
 
-class AlreadyStored extends Error {}
+/**
+ * Groups in flight at once. SQLite: one (one connection, and its writes are serialised anyway).
+ * PostgreSQL: while one group waits for its commit (a round trip and a WAL flush), the next can be
+ * on its way on another pooled connection, and the server flushes concurrent commits together.
+ */
+const IN_FLIGHT = { sqlite: 1, postgres: 3 } as const;
 
 const writers = new WeakMap<AppContext, Writer>();
 function writerOf(ctx: AppContext): Writer {
   let w = writers.get(ctx);
-  if (!w) writers.set(ctx, (w = { queue: [], flushing: 0, counts: { groups: 0, requests: 0, alone: 0 } }));
+  if (!w)
+    writers.set(
+      ctx,
+      (w = { queue: [], flushing: 0, scheduled: false, counts: { groups: 0, requests: 0, alone: 0 } }),
+    );
   return w;
 }
 
@@ -41,12 +51,15 @@ export function commitStatements(
   const w = writerOf(ctx);
   return new Promise((resolve, reject) => {
     w.queue.push({ rows, alone, resolve, reject });
-    // One writer at a time: SQLite has one connection, and on PostgreSQL one group in flight
-    // collects the next while it commits. setImmediate lets every request that arrived in this
-    // turn of the event loop join the group.
-    if (w.flushing === 0) {
-      w.flushing = 1;
-      setImmediate(() => void flush(ctx, w));
+    // A group in flight collects the next one while it commits; setImmediate lets every request
+    // that arrived in this turn of the event loop join the group.
+    if (!w.scheduled && w.flushing < IN_FLIGHT[ctx.engine]) {
+      w.scheduled = true;
+      setImmediate(() => {
+        w.scheduled = false;
+        w.flushing++;
+        void flush(ctx, w);
+      });
     }
   });
 }
@@ -55,7 +68,7 @@ async function flush(ctx: AppContext, w: Writer): Promise<void> {
   try {
     for (let group = take(w); group.length > 0; group = take(w)) await commitGroup(ctx, w, group);
   } finally {
-    w.flushing = 0;
+    w.flushing--;
   }
 }
 
@@ -70,10 +83,7 @@ function take(w: Writer): Job[] {
 async function commitGroup(ctx: AppContext, w: Writer, group: Job[]): Promise<void> {
   const rows = group.flatMap((j) => j.rows);
   try {
-    await ctx.db.transaction().execute(async (trx) => {
-      const inserted = await insertStatementRows(trx, ctx.engine, rows);
-      if (inserted.size < rows.length) throw new AlreadyStored();
-    });
+    await insertNewStatementRows(ctx.db, ctx.engine, rows);
   } catch {
     // Rolled back: each request on its own, in arrival order, with its own answer.
     w.counts.alone += group.length;
