@@ -24,10 +24,11 @@ import {
   type PendingStatement,
 } from './stats.repository.js';
 
-// Small chunks, with a turn of the event loop between them: on SQLite a chunk's transaction runs
-// without yielding (the driver is synchronous), so its length is added to the latency of every
-// statement POST waiting behind it.
-const CHUNK = 50;
+// Chunks with a turn of the event loop between them. SQLite: small, because a chunk's transaction
+// runs without yielding (the driver is synchronous), so its length is added to the latency of every
+// statement POST waiting behind it. PostgreSQL: larger, because a chunk costs ~9 round trips
+// whatever its size, and each socket write to the server cost more CPU than applying a statement.
+const CHUNK = { sqlite: 50, postgres: 250 } as const;
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 export const RECHECK_INTERVAL_MS = 10 * 60_000;
 
@@ -73,7 +74,7 @@ export function drainStatistics(ctx: AppContext): Promise<void> {
     try {
       do {
         worker.again = false;
-        while ((await drainChunk(ctx)) === CHUNK) await yieldToRequests();
+        while ((await drainChunk(ctx)) === CHUNK[ctx.engine]) await yieldToRequests();
       } while (worker.again);
     } finally {
       worker.running = undefined;
@@ -84,7 +85,7 @@ export function drainStatistics(ctx: AppContext): Promise<void> {
 
 async function drainChunk(ctx: AppContext): Promise<number> {
   return ctx.db.transaction().execute(async (trx) => {
-    const rows = await claimPending(trx, ctx.engine, CHUNK);
+    const rows = await claimPending(trx, ctx.engine, CHUNK[ctx.engine]);
     const now = ctx.clock.now().toISOString();
     const applied: number[] = [];
     const unmatched: number[] = [];
