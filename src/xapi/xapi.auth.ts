@@ -176,11 +176,15 @@ async function verifyBearer(ctx: AppContext, token: string): Promise<XapiCaller 
   return { integration: row, scopes: claims.value.scopes, via: 'bearer' };
 }
 
-/** The caller of the statements resource, from `Authorization: Bearer` or `Basic`. */
+/**
+ * The caller of the statements resource, from `Authorization: Bearer` or `Basic`. `ip` is asked
+ * for only on the Basic path (failures are limited per address): behind a trusted proxy, working
+ * it out parses forwarding headers, which a Bearer request need not pay for.
+ */
 export async function authenticate(
   ctx: AppContext,
   authorization: string | undefined,
-  ip: string,
+  ip: () => string,
 ): Promise<XapiCaller | AuthFailure> {
   const bearer = authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
   if (bearer) {
@@ -203,7 +207,7 @@ export async function authenticate(
       message: 'Send a Bearer token or HTTP Basic credentials.',
     };
   const nowMs = ctx.clock.now().getTime();
-  const keys = [`client:${basic.id}`, `ip:${ip}`];
+  const keys = [`client:${basic.id}`, `ip:${ip()}`];
   const wait = runtime(ctx).limiter.blockedFor(keys, nowMs);
   if (wait > 0)
     return {

@@ -47,7 +47,7 @@ async function requireCaller(
   reply: FastifyReply,
   need: 'read' | 'write',
 ): Promise<XapiCaller | undefined> {
-  const result = await authenticate(request.server.ctx, request.headers.authorization, request.ip);
+  const result = await authenticate(request.server.ctx, request.headers.authorization, () => request.ip);
   if ('ok' in result) {
     if (result.retryAfter) reply.header('Retry-After', String(result.retryAfter));
     if (result.status === 401)
