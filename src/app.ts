@@ -7,6 +7,7 @@ import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppContext } from './context.js';
+import { lazyChildLogger } from './logger.js';
 import { installErrorHandler } from './app.errors.js';
 import { healthRoutes } from './health.routes.js';
 import { integrationsRoutes } from './integrations/integrations.routes.js';
@@ -37,6 +38,7 @@ export async function buildApp(
     logController: new LogController({
       disableRequestLogging: ctx.config.logLevel !== 'debug' && ctx.config.logLevel !== 'trace',
     }),
+    childLoggerFactory: lazyChildLogger, // per-request loggers made only when something is logged
     bodyLimit: 10 * 1024 * 1024,
     trustProxy: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import type { FastifyBaseLogger } from 'fastify';
 
 // Anything that can carry a secret is redacted wherever it appears in a log object.
 export const REDACT_PATHS = [
@@ -42,6 +43,60 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       },
     });
   return pino(options);
+}
+
+/**
+ * Fastify's `childLoggerFactory`: the per-request child logger is made when first used. Fastify
+ * makes one for every request, and with redaction on, making it cost more than a whole cheap
+ * request spends elsewhere, while most requests log nothing.
+ */
+export function lazyChildLogger(
+  logger: FastifyBaseLogger,
+  bindings: pino.Bindings,
+  options: pino.ChildLoggerOptions,
+): FastifyBaseLogger {
+  return new LazyChild(() => logger.child(bindings, options)) as unknown as FastifyBaseLogger;
+}
+
+type LogArgs = [obj: unknown, msg?: string, ...args: unknown[]];
+
+class LazyChild {
+  #real: FastifyBaseLogger | undefined;
+  readonly #make: () => FastifyBaseLogger;
+  constructor(make: () => FastifyBaseLogger) {
+    this.#make = make;
+  }
+  get real(): FastifyBaseLogger {
+    return (this.#real ??= this.#make());
+  }
+  get level(): string {
+    return this.real.level;
+  }
+  set level(level: string) {
+    this.real.level = level;
+  }
+  child(bindings: pino.Bindings, options?: pino.ChildLoggerOptions): FastifyBaseLogger {
+    return this.real.child(bindings, options);
+  }
+  fatal(...a: LogArgs): void {
+    this.real.fatal(...a);
+  }
+  error(...a: LogArgs): void {
+    this.real.error(...a);
+  }
+  warn(...a: LogArgs): void {
+    this.real.warn(...a);
+  }
+  info(...a: LogArgs): void {
+    this.real.info(...a);
+  }
+  debug(...a: LogArgs): void {
+    this.real.debug(...a);
+  }
+  trace(...a: LogArgs): void {
+    this.real.trace(...a);
+  }
+  silent(): void {}
 }
 
 export type { Logger };
