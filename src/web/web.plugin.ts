@@ -11,6 +11,7 @@ import { statsPages } from './web.stats.pages.js';
 import { integrationPages } from './web.integration.pages.js';
 import { catalogPages } from './web.catalog.pages.js';
 import { programPages } from './web.programs.pages.js';
+import { pathPages } from './web.paths.pages.js';
 
 export const webPages: FastifyPluginAsync = async (app) => {
   await app.register(assetRoutes);
@@ -32,5 +33,6 @@ export const webPages: FastifyPluginAsync = async (app) => {
     await integrationPages(pages);
     await catalogPages(pages);
     await programPages(pages);
+    await pathPages(pages);
   });
 };
