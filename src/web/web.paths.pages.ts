@@ -125,6 +125,7 @@ export async function pathPages(app: FastifyInstance): Promise<void> {
       const stats = await pathStats(ctx, who, p.id);
       const enrolled = new Set(stats.rows.map((row) => row.userId));
       const learners = (await listMembers(ctx.db, p.groupId)).filter((m) => m.role === 'learner');
+      const toEnrol = learners.filter((m) => !enrolled.has(m.userId));
       const notice = NOTICES[request.query.notice ?? ''];
       const last = p.steps.length - 1;
       const stepAction = (suffix: string) => `/paths/${p.id}/steps${suffix}`;
@@ -189,10 +190,14 @@ export async function pathPages(app: FastifyInstance): Promise<void> {
                   </table>
                 </div>`
           }
-          <form method="post" action="/paths/${p.id}/learners">
-            ${csrfField(csrf)} ${learnerPicker(learners, enrolled, 'enrolled')}
-            <div class="actions"><button type="submit" class="primary">Enrol</button></div>
-          </form>
+          ${
+            toEnrol.length === 0 && learners.length > 0
+              ? html`<p class="hint">Every learner of the group is enrolled.</p>`
+              : html`<form method="post" action="/paths/${p.id}/learners">
+                  ${csrfField(csrf)} ${learnerPicker(toEnrol, 'Enrol learners of the group')}
+                  <div class="actions"><button type="submit" class="primary">Enrol</button></div>
+                </form>`
+          }
         </section>`;
       return sendPage(reply, {
         title: p.name,

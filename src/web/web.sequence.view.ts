@@ -113,22 +113,21 @@ export function courseFinder(options: {
     }`;
 }
 
-/** Checkboxes for a group's learners (name `learnerIds`); `skip` are shown as already in. */
+/** Checkboxes for a group's learners (name `learnerIds`). */
 export function learnerPicker(
   members: ReadonlyArray<{ userId: string; name: string; email: string }>,
-  skip: ReadonlySet<string> = new Set(),
-  skipLabel = '',
+  legend = 'Learners',
+  none = 'No learner in this group.',
 ): SafeHtml {
   return html`<fieldset>
-    <legend>Learners</legend>
-    ${members.map((m) =>
-      skip.has(m.userId)
-        ? html`<p class="hint">${m.name} (${m.email}): ${skipLabel}</p>`
-        : html`<label
-            ><input type="checkbox" name="learnerIds" value="${m.userId}" /> ${m.name}
-            <span class="hint">${m.email}</span></label
-          >`,
+    <legend>${legend}</legend>
+    ${members.map(
+      (m) =>
+        html`<label
+          ><input type="checkbox" name="learnerIds" value="${m.userId}" /> ${m.name}
+          <span class="hint">${m.email}</span></label
+        >`,
     )}
-    ${members.length === 0 ? html`<p class="hint">No learner in this group.</p>` : ''}
+    ${members.length === 0 ? html`<p class="hint">${none}</p>` : ''}
   </fieldset>`;
 }
