@@ -33,17 +33,18 @@ const CourseBody = Type.Object({
 });
 
 /** What the editor says after an action (the redirect carries the key, never free text). */
-const NOTICES: Record<string, string> = {
-  added: 'Step added at the end.',
-  moved: 'Step moved.',
-  removed: 'Step removed.',
-  enrolled: 'Learners enrolled.',
-};
+const NOTICES = new Map([
+  ['added', 'Step added at the end.'],
+  ['moved', 'Step moved.'],
+  ['removed', 'Step removed.'],
+  ['enrolled', 'Learners enrolled.'],
+] as const);
+type Notice = typeof NOTICES extends Map<infer K, string> ? K : never;
 
 export async function pathPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const back = (pathId: string, notice: keyof typeof NOTICES, anchor: string) =>
+  const back = (pathId: string, notice: Notice, anchor: string) =>
     `/paths/${pathId}?notice=${notice}#${anchor}`;
 
   r.get('/groups/:groupId/paths', { schema: { hide: true, params: GroupParams } }, async (request, reply) => {
@@ -126,7 +127,7 @@ export async function pathPages(app: FastifyInstance): Promise<void> {
       const enrolled = new Set(stats.rows.map((row) => row.userId));
       const learners = (await listMembers(ctx.db, p.groupId)).filter((m) => m.role === 'learner');
       const toEnrol = learners.filter((m) => !enrolled.has(m.userId));
-      const notice = NOTICES[request.query.notice ?? ''];
+      const notice = NOTICES.get(request.query.notice as Notice);
       const last = p.steps.length - 1;
       const stepAction = (suffix: string) => `/paths/${p.id}/steps${suffix}`;
       const body = html`<h1>${p.name}</h1>

@@ -55,6 +55,8 @@ forEachEngine('path pages', (engine) => {
     // The first step cannot move up, the last cannot move down.
     assert.equal(page.body.match(/Move up<span/g)?.length, 2);
     assert.equal(page.body.match(/Move down<span/g)?.length, 2);
+    const odd = await b.get(`/paths/${pathId}?notice=constructor`);
+    assert.doesNotMatch(odd.body, /class="alert success"/, 'only known notices are shown');
     const again = await b.get(`/paths/${pathId}?q=Negotiation`);
     assert.match(again.body, /In the path/);
     const duplicate = await b.post(`/paths/${pathId}/steps`, { courseId: w.courses.catalog });
