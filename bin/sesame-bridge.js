@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx so that the installed command needs no build step.
-import { register } from 'tsx/esm/api';
+// The CLI. Runs the production build (dist/, made by `npm install` and `npm run build`) when there is
+// one, and the TypeScript sources through tsx otherwise, so a checkout works before any build.
+import fs from 'node:fs';
 
-register();
-await import('../src/cli.ts');
+const built = new URL('../dist/src/cli.js', import.meta.url);
+if (fs.existsSync(built)) {
+  await import(built.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli.ts');
+}

