@@ -40,7 +40,7 @@ function loginForm(csrf: string, next: string, email = '', error?: string): Safe
     </form>`;
 }
 
-export type GroupPageKey = 'opensesame' | 'stats' | 'unmatched' | 'programs';
+export type GroupPageKey = 'opensesame' | 'stats' | 'unmatched' | 'paths' | 'programs';
 export type GroupLink = {
   key: GroupPageKey;
   action: GroupAction;
@@ -63,12 +63,8 @@ export const GROUP_LINKS: readonly GroupLink[] = [
     label: 'Unmatched statements',
     href: (g) => `/groups/${g}/stats/unmatched`,
   },
-  {
-    key: 'programs',
-    action: 'course.author',
-    label: 'Paths and programs',
-    href: (g) => `/groups/${g}/programs`,
-  },
+  { key: 'paths', action: 'course.author', label: 'Paths', href: (g) => `/groups/${g}/paths` },
+  { key: 'programs', action: 'course.author', label: 'Programs', href: (g) => `/groups/${g}/programs` },
 ];
 
 export async function authPages(app: FastifyInstance): Promise<void> {
