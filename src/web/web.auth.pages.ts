@@ -109,12 +109,17 @@ export async function authPages(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const next = safeNext(request.body.next);
       try {
-        const { session } = await login(ctx, request.body.email, request.body.password);
+        const { session } = await login(ctx, request.body.email, request.body.password, {
+          address: request.ip,
+        });
         setSessionCookie(reply, session);
         return reply.redirect(next, 303);
       } catch (err) {
-        if (!(err instanceof AppError) || err.kind !== 'unauthorized') throw err;
+        if (!(err instanceof AppError) || (err.kind !== 'unauthorized' && err.kind !== 'rate_limited'))
+          throw err;
         const csrf = reply.generateCsrf();
+        if (err.kind === 'rate_limited')
+          reply.header('retry-after', (err.details as { retryAfterSeconds: number }).retryAfterSeconds);
         return sendPage(
           reply,
           {
@@ -124,7 +129,7 @@ export async function authPages(app: FastifyInstance): Promise<void> {
             narrow: true,
             body: loginForm(csrf, next, request.body.email, err.message),
           },
-          401,
+          err.kind === 'rate_limited' ? 429 : 401,
         );
       }
     },
