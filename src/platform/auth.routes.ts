@@ -39,7 +39,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
             }),
           ),
         }),
-        response: { 200: Type.Object({ user: UserSchema, expiresAt: Type.String() }), ...errors(400, 401, 429) },
+        response: {
+          200: Type.Object({ user: UserSchema, expiresAt: Type.String() }),
+          ...errors(400, 401, 429),
+        },
       },
     },
     async (request, reply) => {
