@@ -7,7 +7,6 @@ export type PendingStatement = {
   seq: number;
   id: string;
   integration_id: string;
-  statement: string;
   stored: string;
 };
 
@@ -15,13 +14,24 @@ export type PendingStatement = {
 export async function claimPending(db: Db, engine: Engine, limit: number): Promise<PendingStatement[]> {
   const q = db
     .selectFrom('xapi_statements')
-    .select(['seq', 'id', 'integration_id', 'statement', 'stored'])
+    .select(['seq', 'id', 'integration_id', 'stored'])
     // A literal, so that SQLite's planner can prove the partial index (pending only) applies.
     .where('stats_state', '=', sql.lit('pending'))
     .orderBy('seq')
     .limit(limit);
   const rows = await (engine === 'postgres' ? q.forUpdate().skipLocked() : q).execute();
   return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+}
+
+/** The stored text of statements, by seq. */
+export async function statementTexts(db: Db, seqs: number[]): Promise<Map<number, string>> {
+  if (seqs.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('xapi_statements')
+    .select(['seq', 'statement'])
+    .where('seq', 'in', seqs)
+    .execute();
+  return new Map(rows.map((r) => [Number(r.seq), r.statement]));
 }
 
 export async function setStatsState(db: Db, seqs: number[], state: StatsState): Promise<void> {

@@ -20,6 +20,7 @@ import {
   getUserMail,
   putUnmatched,
   setStatsState,
+  statementTexts,
   unmatchedCandidates,
   type PendingStatement,
 } from './stats.repository.js';
@@ -32,11 +33,40 @@ const CHUNK = { sqlite: 50, postgres: 250 } as const;
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 export const RECHECK_INTERVAL_MS = 10 * 60_000;
 
-type Worker = { running?: Promise<void> | undefined; again: boolean; timer?: NodeJS.Timeout | undefined };
+type Worker = {
+  running?: Promise<void> | undefined;
+  again: boolean;
+  timer?: NodeJS.Timeout | undefined;
+  /** Statements just committed by this process, parsed, by seq (see `noteCommittedStatements`). */
+  parsed: Map<number, Json>;
+};
 const workers = new WeakMap<AppContext, Worker>();
 
 /** How long a kick waits, so that a burst of statements is applied in a few chunks, not one by one. */
 export const KICK_DELAY_MS = 100;
+
+/** Parsed statements kept for the drain at most; beyond, the oldest are read back from the database. */
+const MAX_PARSED = 20_000;
+
+/**
+ * The statements a write just committed, as parsed objects: the drain then neither reads their
+ * text back nor parses it again. Only a shortcut: the rows stay the queue (a restart, another
+ * instance, or an entry dropped here all read the text from the database).
+ */
+export function noteCommittedStatements(
+  ctx: AppContext,
+  statements: Array<{ seq: number; statement: Json }>,
+) {
+  const parsed = workerOf(ctx).parsed;
+  for (const s of statements) parsed.set(s.seq, s.statement);
+  if (parsed.size > MAX_PARSED) {
+    let excess = parsed.size - MAX_PARSED;
+    for (const seq of parsed.keys()) {
+      if (excess-- <= 0) break;
+      parsed.delete(seq);
+    }
+  }
+}
 
 /** Starts a drain soon (coalesced): the request that stored statements does not wait for it. */
 export function kickStatistics(ctx: AppContext): void {
@@ -51,7 +81,7 @@ export function kickStatistics(ctx: AppContext): void {
 function workerOf(ctx: AppContext): Worker {
   let w = workers.get(ctx);
   if (!w) {
-    const created: Worker = { again: false };
+    const created: Worker = { again: false, parsed: new Map() };
     workers.set(ctx, (w = created));
     // Shutdown waits for a drain in progress; anything still pending is applied at the next start.
     ctx.onDestroy(async () => {
@@ -84,8 +114,14 @@ export function drainStatistics(ctx: AppContext): Promise<void> {
 }
 
 async function drainChunk(ctx: AppContext): Promise<number> {
-  return ctx.db.transaction().execute(async (trx) => {
+  const parsed = workerOf(ctx).parsed;
+  const claimed: number[] = [];
+  const count = await ctx.db.transaction().execute(async (trx) => {
     const rows = await claimPending(trx, ctx.engine, CHUNK[ctx.engine]);
+    const texts = await statementTexts(
+      trx,
+      rows.filter((r) => !parsed.has(r.seq)).map((r) => r.seq),
+    );
     const now = ctx.clock.now().toISOString();
     const applied: number[] = [];
     const unmatched: number[] = [];
@@ -94,7 +130,9 @@ async function drainChunk(ctx: AppContext): Promise<number> {
     // and written once: a burst of statements costs a few queries, not a few per statement.
     const groups = new Map<string, Resolved[]>();
     for (const row of rows) {
-      const r = await resolve(trx, row, lookups);
+      claimed.push(row.seq);
+      const statement = parsed.get(row.seq) ?? (JSON.parse(texts.get(row.seq) ?? '{}') as Json);
+      const r = await resolve(trx, row, statement, lookups);
       if ('reason' in r) {
         await putUnmatched(trx, {
           statement_seq: row.seq,
@@ -120,6 +158,8 @@ async function drainChunk(ctx: AppContext): Promise<number> {
     await deleteUnmatched(trx, applied);
     return rows.length;
   });
+  for (const seq of claimed) parsed.delete(seq);
+  return count;
 }
 
 /** Course and learner lookups memoised within one chunk (a burst names few of each). */
@@ -127,8 +167,13 @@ type Lookups = { courses: Map<string, { id: string } | undefined>; users: Map<st
 type Resolved = { userId: string; courseId: string; statistic: Statistic };
 type Unresolved = { reason: UnmatchedReason; mail: string | null; key: string | null };
 
-async function resolve(db: Db, row: PendingStatement, lookups: Lookups): Promise<Resolved | Unresolved> {
-  const mapped = statementToStatistic(JSON.parse(row.statement) as Json);
+async function resolve(
+  db: Db,
+  row: PendingStatement,
+  statement: Json,
+  lookups: Lookups,
+): Promise<Resolved | Unresolved> {
+  const mapped = statementToStatistic(statement);
   if (!mapped.ok) return { reason: mapped.reason, mail: null, key: null };
   const s = mapped.statistic;
   // Only this integration's courses (archived ones included) can receive its statistics.

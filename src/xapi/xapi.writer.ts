@@ -7,7 +7,8 @@
 // and every request is written on its own by its usual transaction (`alone`), so idempotency, 409s
 // and all-or-nothing batches behave exactly as if each request had been alone.
 import type { AppContext } from '../context.js';
-import { insertNewStatementRows, type StatementRow } from './xapi.repository.js';
+import { noteCommittedStatements } from '../stats/stats.worker.js';
+import { insertNewStatementRows, rowKey, type StatementRow } from './xapi.repository.js';
 
 type Job = {
   rows: StatementRow[];
@@ -82,14 +83,23 @@ function take(w: Writer): Job[] {
 
 async function commitGroup(ctx: AppContext, w: Writer, group: Job[]): Promise<void> {
   const rows = group.flatMap((j) => j.rows);
+  let inserted: Map<string, number>;
   try {
-    await insertNewStatementRows(ctx.db, ctx.engine, rows);
+    inserted = await insertNewStatementRows(ctx.db, ctx.engine, rows);
   } catch {
     // Rolled back: each request on its own, in arrival order, with its own answer.
     w.counts.alone += group.length;
     for (const job of group) await job.alone().then(job.resolve, job.reject);
     return;
   }
+  // The drain applies these next; it need not read back and parse what is in memory already.
+  noteCommittedStatements(
+    ctx,
+    rows.flatMap((r) => {
+      const seq = inserted.get(rowKey(r.integrationId, r.prepared.id));
+      return seq === undefined ? [] : [{ seq, statement: r.prepared.statement }];
+    }),
+  );
   w.counts.groups++;
   w.counts.requests += group.length;
   for (const job of group) job.resolve();
