@@ -34,8 +34,9 @@ function versionOf(header: unknown): XapiVersion | undefined {
 
 function queryOf(request: FastifyRequest): Record<string, string> {
   const out: Record<string, string> = {};
-  const search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
-  for (const [k, v] of new URLSearchParams(search)) {
+  const at = request.url.indexOf('?');
+  if (at < 0) return out;
+  for (const [k, v] of new URLSearchParams(request.url.slice(at + 1))) {
     if (k in out) throw Invalid('invalid_query', `Parameter ${k} is given twice.`);
     out[k] = v;
   }
