@@ -1,7 +1,6 @@
 // Queries for turning stored statements into statistics. The caller owns the transaction.
-import { sql } from 'kysely';
 import type { Db, Engine } from '../db/db.js';
-import type { StatsState, UnmatchedReason } from '../xapi/xapi.tables.js';
+import type { UnmatchedReason } from '../xapi/xapi.tables.js';
 
 export type PendingStatement = {
   seq: number;
@@ -13,13 +12,13 @@ export type PendingStatement = {
 /** The oldest pending statements; on PostgreSQL locked so that two instances never apply one twice. */
 export async function claimPending(db: Db, engine: Engine, limit: number): Promise<PendingStatement[]> {
   const q = db
-    .selectFrom('xapi_statements')
-    .select(['seq', 'id', 'integration_id', 'stored'])
-    // A literal, so that SQLite's planner can prove the partial index (pending only) applies.
-    .where('stats_state', '=', sql.lit('pending'))
-    .orderBy('seq')
+    .selectFrom('xapi_stats_pending as p')
+    .innerJoin('xapi_statements as s', 's.seq', 'p.seq')
+    .select(['s.seq', 's.id', 's.integration_id', 's.stored'])
+    .orderBy('p.seq')
     .limit(limit);
-  const rows = await (engine === 'postgres' ? q.forUpdate().skipLocked() : q).execute();
+  // Only the queue's narrow rows are locked, not the statements.
+  const rows = await (engine === 'postgres' ? q.forUpdate('p').skipLocked() : q).execute();
   return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
 }
 
@@ -34,9 +33,19 @@ export async function statementTexts(db: Db, seqs: number[]): Promise<Map<number
   return new Map(rows.map((r) => [Number(r.seq), r.statement]));
 }
 
-export async function setStatsState(db: Db, seqs: number[], state: StatsState): Promise<void> {
+/** Takes statements out of the queue (applied, or kept in stats_unmatched). */
+export async function dequeue(db: Db, seqs: number[]): Promise<void> {
+  if (seqs.length) await db.deleteFrom('xapi_stats_pending').where('seq', 'in', seqs).execute();
+}
+
+/** Puts statements back in the queue (an unmatched statement the new learner or course may resolve). */
+export async function requeue(db: Db, seqs: number[]): Promise<void> {
   if (seqs.length)
-    await db.updateTable('xapi_statements').set({ stats_state: state }).where('seq', 'in', seqs).execute();
+    await db
+      .insertInto('xapi_stats_pending')
+      .values(seqs.map((seq) => ({ seq })))
+      .onConflict((oc) => oc.column('seq').doNothing())
+      .execute();
 }
 
 /** The integration's course an activity names: exact id first, then ids embedded in the IRI. */

@@ -1,5 +1,5 @@
 // Turns committed statements into statistics, after the answer: the statement is durable first
-// (its row is the queue, `stats_state = 'pending'`), then a drain applies pending statements in
+// (with its row in the queue, xapi_stats_pending, in the same commit), then a drain applies them in
 // chunks, one transaction per chunk. A killed process leaves them pending; the next start drains
 // them. Unmatched statements wait in `stats_unmatched` until the learner or course appears
 // (`applyPendingStatements`, called by user creation and course sync) or the periodic re-check.
@@ -19,7 +19,8 @@ import {
   getCourseKeys,
   getUserMail,
   putUnmatched,
-  setStatsState,
+  dequeue,
+  requeue,
   statementTexts,
   unmatchedCandidates,
   type PendingStatement,
@@ -124,7 +125,6 @@ async function drainChunk(ctx: AppContext): Promise<number> {
     );
     const now = ctx.clock.now().toISOString();
     const applied: number[] = [];
-    const unmatched: number[] = [];
     const lookups: Lookups = { courses: new Map(), users: new Map() };
     // Statistics for one learner and course are planned together in memory (in statement order)
     // and written once: a burst of statements costs a few queries, not a few per statement.
@@ -143,7 +143,6 @@ async function drainChunk(ctx: AppContext): Promise<number> {
           course_key: r.key,
           received_at: row.stored,
         });
-        unmatched.push(row.seq);
         continue;
       }
       applied.push(row.seq);
@@ -153,8 +152,10 @@ async function drainChunk(ctx: AppContext): Promise<number> {
       else groups.set(key, [r]);
     }
     for (const list of groups.values()) await applyGroup(trx, list, now);
-    await setStatsState(trx, applied, 'applied');
-    await setStatsState(trx, unmatched, 'unmatched');
+    await dequeue(
+      trx,
+      rows.map((r) => r.seq),
+    );
     await deleteUnmatched(trx, applied);
     return rows.length;
   });
@@ -249,7 +250,7 @@ export async function applyPendingStatements(
     for (const r of await unmatchedCandidates(ctx.db, {})) seqs.add(r.statement_seq);
   if (seqs.size === 0) return 0;
   const all = [...seqs];
-  for (let i = 0; i < all.length; i += 1000) await setStatsState(ctx.db, all.slice(i, i + 1000), 'pending');
+  for (let i = 0; i < all.length; i += 1000) await requeue(ctx.db, all.slice(i, i + 1000));
   await drainStatistics(ctx);
   return seqs.size;
 }

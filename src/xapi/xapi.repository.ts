@@ -56,7 +56,6 @@ const STATEMENT_COLUMNS = [
   'stored',
   'voided',
   'voids_id',
-  'stats_state',
 ] as const;
 const REF_COLUMNS = ['statement_seq', 'kind', 'key', 'related'] as const;
 const compiledSql = new Map<string, string>();
@@ -96,6 +95,16 @@ function refsInsertSql(db: Db, engine: Engine, n: number): string {
   );
 }
 
+// The statistics drain's queue: every new statement but voiding ones (which make no statistic).
+function pendingInsertSql(db: Db, engine: Engine, n: number): string {
+  return sqlFor(`${engine} pending ${n}`, n, () =>
+    db
+      .insertInto('xapi_stats_pending')
+      .values(Array.from({ length: n }, () => ({ seq: 0 })))
+      .compile(),
+  );
+}
+
 function statementParameters(out: unknown[], { integrationId, prepared: p, stored }: StatementRow): void {
   out.push(
     p.id,
@@ -108,7 +117,6 @@ function statementParameters(out: unknown[], { integrationId, prepared: p, store
     stored,
     0,
     p.voidsId,
-    p.voidsId ? 'ignored' : 'pending',
   );
 }
 
@@ -126,6 +134,7 @@ export async function insertStatementRows(
   if (engine === 'sqlite') {
     const statementSql = statementsInsertSql(db, engine, 1);
     const refSql = refsInsertSql(db, engine, 1);
+    const pendingSql = pendingInsertSql(db, engine, 1);
     for (const item of items) {
       const parameters: unknown[] = [];
       statementParameters(parameters, item);
@@ -135,6 +144,7 @@ export async function insertStatementRows(
       inserted.set(rowKey(item.integrationId, item.prepared.id), seq);
       for (const ref of item.prepared.refs)
         await db.executeQuery(CompiledQuery.raw(refSql, [seq, ref.kind, ref.key, ref.related]));
+      if (item.prepared.voidsId === null) await db.executeQuery(CompiledQuery.raw(pendingSql, [seq]));
     }
     return inserted;
   }
@@ -148,14 +158,21 @@ export async function insertStatementRows(
     for (const r of rows) inserted.set(rowKey(r.integration_id, r.id), Number(r.seq));
   }
   const refs: unknown[] = [];
+  const pending: number[] = [];
   for (const { integrationId, prepared: p } of items) {
     const seq = inserted.get(rowKey(integrationId, p.id));
-    if (seq !== undefined) for (const r of p.refs) refs.push(seq, r.kind, r.key, r.related);
+    if (seq === undefined) continue;
+    for (const r of p.refs) refs.push(seq, r.kind, r.key, r.related);
+    if (p.voidsId === null) pending.push(seq);
   }
   const width = REF_COLUMNS.length;
   for (let i = 0; i < refs.length; i += REF_CHUNK * width) {
     const chunk = refs.slice(i, i + REF_CHUNK * width);
     await db.executeQuery(CompiledQuery.raw(refsInsertSql(db, engine, chunk.length / width), chunk));
+  }
+  for (let i = 0; i < pending.length; i += REF_CHUNK) {
+    const chunk = pending.slice(i, i + REF_CHUNK);
+    await db.executeQuery(CompiledQuery.raw(pendingInsertSql(db, engine, chunk.length), chunk));
   }
   return inserted;
 }
@@ -168,7 +185,7 @@ const PG_MAX_PARAMETERS = 65_535;
 /**
  * The group commit's write: every statement is new, or nothing is written (the caller then writes
  * each request on its own). Committed when it resolves. On PostgreSQL it is ONE statement in one
- * round trip (statements and refs in a data-modifying CTE, autocommitted, and aborted whole by the
+ * round trip (statements, queue and refs in a data-modifying CTE, autocommitted, and aborted whole by the
  * unique index on a resend); elsewhere, or for a group too large for one statement, a transaction.
  */
 export async function insertNewStatementRows(
@@ -202,8 +219,9 @@ export async function insertNewStatementRows(
   });
 }
 
-// PostgreSQL group INSERT: statements, then refs joined to the seqs the statements got. No ON
-// CONFLICT: a statement already stored fails the whole statement, so nothing of the group is kept.
+// PostgreSQL group INSERT: statements, their place in the statistics queue, then refs joined to the
+// seqs the statements got. No ON CONFLICT: a statement already stored fails the whole statement, so
+// nothing of the group is kept.
 const pgGroupSqls = new Map<string, string>();
 function pgGroupSql(n: number, m: number): string {
   const key = `${n} ${m}`;
@@ -221,7 +239,8 @@ function pgGroupSql(n: number, m: number): string {
   });
   text =
     `with ins as (insert into xapi_statements (${STATEMENT_COLUMNS.join(', ')}) values ${values.join(', ')}` +
-    ' returning seq, id, integration_id)' +
+    ' returning seq, id, integration_id, voids_id)' +
+    ', queued as (insert into xapi_stats_pending (seq) select seq from ins where voids_id is null)' +
     (m === 0
       ? ''
       : `, refs (integration_id, id, kind, key, related) as (values ${refs.join(', ')})` +

@@ -1,7 +1,5 @@
-// Row types of the xAPI and statistics tables (migration 005), merged into `Database`.
+// Row types of the xAPI and statistics tables (migrations 005, 005b), merged into `Database`.
 import type { Generated } from 'kysely';
-
-export type StatsState = 'pending' | 'applied' | 'unmatched' | 'ignored';
 
 export interface XapiStatementsTable {
   seq: Generated<number>;
@@ -18,8 +16,11 @@ export interface XapiStatementsTable {
   stored: string;
   voided: 0 | 1;
   voids_id: string | null;
-  /** Whether the statement has been turned into a statistic yet (see src/stats/README.md). */
-  stats_state: StatsState;
+}
+
+/** Statements not yet turned into statistics: the drain's queue (see src/stats/README.md). */
+export interface XapiStatsPendingTable {
+  seq: number;
 }
 
 export interface XapiStatementRefsTable {
@@ -76,6 +77,7 @@ export interface AttemptsTable {
 export interface XapiTables {
   xapi_statements: XapiStatementsTable;
   xapi_statement_refs: XapiStatementRefsTable;
+  xapi_stats_pending: XapiStatsPendingTable;
   xapi_attachments: XapiAttachmentsTable;
   stats_unmatched: StatsUnmatchedTable;
   attempts: AttemptsTable;
