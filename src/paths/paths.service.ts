@@ -10,6 +10,8 @@ import { toCourseSummary, type CourseSummary } from '../search/search.mapping.js
 import { courseActivity, entryActivity } from './learner-activity.repository.js';
 import { completionRate, moveItem, sequenceStates, type ItemState } from './sequence.rules.js';
 import * as repo from './paths.repository.js';
+import * as seq from './sequence.repository.js';
+import { PATH_ITEMS, PATH_LEARNERS } from './sequence.repository.js';
 
 /** Who may enrol learners in a path: the group's admins, coaches and authors. */
 export const ENROL_ROLES = ['admin', 'coach', 'author'] as const;
@@ -27,7 +29,7 @@ export type PathView = {
 };
 
 export async function requirePath(ctx: AppContext, pathId: string): Promise<repo.PathRow> {
-  const path = await repo.getPath(ctx.db, pathId);
+  const path = await seq.getHead(ctx.db, PATH_ITEMS, pathId);
   if (!path) throw NotFound('path_not_found', `No path ${pathId}.`);
   return path;
 }
@@ -49,7 +51,7 @@ export async function createPath(
     created_at: now,
     updated_at: now,
   };
-  await repo.insertPath(ctx.db, row);
+  await seq.insertHead(ctx.db, PATH_ITEMS, row);
   return { ...head(row), steps: [] };
 }
 
@@ -59,7 +61,7 @@ export async function listPaths(
   groupId: string,
 ): Promise<Omit<PathView, 'steps'>[]> {
   await assertAction(ctx, who, groupId, 'group.read');
-  return (await repo.listGroupPaths(ctx.db, groupId)).map(head);
+  return (await seq.listGroupHeads(ctx.db, PATH_ITEMS, groupId)).map(head);
 }
 
 export async function pathsOfLearner(ctx: AppContext, who: Viewer): Promise<PathView[]> {
@@ -70,7 +72,7 @@ export async function pathsOfLearner(ctx: AppContext, who: Viewer): Promise<Path
 /** The path with its steps; for an enrolled caller, each step's state. */
 export async function getPathView(ctx: AppContext, who: Viewer, pathId: string): Promise<PathView> {
   const path = await requirePath(ctx, pathId);
-  const enrolled = await repo.isEnrolled(ctx.db, pathId, who.userId);
+  const enrolled = await seq.isEnrolled(ctx.db, PATH_LEARNERS, pathId, who.userId);
   if (!enrolled) await assertAction(ctx, who, path.group_id, 'group.read');
   return viewFor(ctx, path, enrolled ? who.userId : undefined);
 }
@@ -84,7 +86,14 @@ export async function addStep(
   const path = await requirePath(ctx, pathId);
   await assertAction(ctx, who, path.group_id, 'course.author');
   await assertCourseAddable(ctx, who, courseId);
-  const added = await repo.appendStep(ctx.db, pathId, courseId, who.userId, ctx.clock.now().toISOString());
+  const added = await seq.appendItem(
+    ctx.db,
+    PATH_ITEMS,
+    pathId,
+    courseId,
+    who.userId,
+    ctx.clock.now().toISOString(),
+  );
   if (added === 'duplicate')
     throw Conflict('course_already_in_path', 'This course is already a step of the path.');
   return viewFor(ctx, path, undefined);
@@ -104,7 +113,7 @@ export async function moveStep(
 ): Promise<PathView> {
   const path = await requirePath(ctx, pathId);
   await assertAction(ctx, who, path.group_id, 'course.author');
-  const current = (await repo.listSteps(ctx.db, pathId)).map((s) => s.id);
+  const current = (await seq.listItems(ctx.db, PATH_ITEMS, pathId)).map((s) => s.id);
   if (!current.includes(courseId)) throw NotFound('step_not_found', 'This course is not a step of the path.');
   const next = moveItem(current, courseId, direction);
   return next ? rewrite(ctx, path, current, next) : viewFor(ctx, path, undefined);
@@ -119,7 +128,7 @@ export async function removeStep(
 ): Promise<PathView> {
   const path = await requirePath(ctx, pathId);
   await assertAction(ctx, who, path.group_id, 'course.author');
-  const current = (await repo.listSteps(ctx.db, pathId)).map((s) => s.id);
+  const current = (await seq.listItems(ctx.db, PATH_ITEMS, pathId)).map((s) => s.id);
   if (!current.includes(courseId)) throw NotFound('step_not_found', 'This course is not a step of the path.');
   return rewrite(
     ctx,
@@ -157,7 +166,7 @@ export async function enrolLearners(
     throw Invalid('not_a_group_member', 'Only members of the path’s group can be enrolled.', {
       userIds: outsiders,
     });
-  await repo.enrol(ctx.db, pathId, unique, who.userId, ctx.clock.now().toISOString());
+  await seq.enrol(ctx.db, PATH_LEARNERS, pathId, unique, who.userId, ctx.clock.now().toISOString());
 }
 
 /** Step states of one learner; used by launch to decide whether a step may be opened. */
@@ -166,7 +175,7 @@ export async function learnerStepStates(
   pathId: string,
   userId: string,
 ): Promise<{ steps: repo.StepRow[]; states: ItemState[] }> {
-  const steps = await repo.listSteps(ctx.db, pathId);
+  const steps = await seq.listItems(ctx.db, PATH_ITEMS, pathId);
   const activity = await courseActivity(
     ctx.db,
     userId,
@@ -184,7 +193,7 @@ export async function learnerStepStates(
 }
 
 export async function isPathLearner(ctx: AppContext, pathId: string, userId: string): Promise<boolean> {
-  return repo.isEnrolled(ctx.db, pathId, userId);
+  return seq.isEnrolled(ctx.db, PATH_LEARNERS, pathId, userId);
 }
 
 /** Per learner progress in a path, for the group's admins, coaches and authors. */
@@ -192,7 +201,7 @@ export async function pathStats(ctx: AppContext, who: Viewer, pathId: string) {
   const path = await requirePath(ctx, pathId);
   if (!(await hasRoles(ctx, who, path.group_id, ENROL_ROLES)))
     throw Forbidden('insufficient_role', 'Path statistics need the admin, coach or author role.');
-  const learners = await repo.listEnrolled(ctx.db, pathId);
+  const learners = await seq.listEnrolled(ctx.db, PATH_LEARNERS, pathId);
   const activity = await entryActivity(ctx.db, { type: 'path', id: pathId });
   const rows = [];
   for (const l of learners) {
@@ -212,7 +221,7 @@ export async function pathStats(ctx: AppContext, who: Viewer, pathId: string) {
   const done = rows.filter((r) => r.completed).length;
   return {
     pathId,
-    steps: (await repo.listSteps(ctx.db, pathId)).length,
+    steps: (await seq.listItems(ctx.db, PATH_ITEMS, pathId)).length,
     learners: rows.length,
     completedLearners: done,
     completionRate: rows.length === 0 ? 0 : Math.floor((100 * done) / rows.length),
@@ -230,7 +239,7 @@ async function viewFor(
   learnerId: string | undefined,
 ): Promise<PathView> {
   if (learnerId === undefined) {
-    const steps = await repo.listSteps(ctx.db, path.id);
+    const steps = await seq.listItems(ctx.db, PATH_ITEMS, path.id);
     return { ...head(path), steps: steps.map((s) => stepView(s)) };
   }
   const { steps, states } = await learnerStepStates(ctx, path.id, learnerId);

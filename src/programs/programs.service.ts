@@ -13,6 +13,8 @@ import { courseActivity, entryActivity } from '../paths/learner-activity.reposit
 import { completionRate, isSyncedCourse, sequenceStates, type ItemState } from '../paths/sequence.rules.js';
 import { ENROL_ROLES } from '../paths/paths.service.js';
 import * as repo from './programs.repository.js';
+import * as seq from '../paths/sequence.repository.js';
+import { PROGRAM_ITEMS, SESSION_LEARNERS } from '../paths/sequence.repository.js';
 
 export type BlockView = CourseSummary & { position: number; archived: boolean; state?: ItemState };
 export type TemplateView = {
@@ -35,7 +37,7 @@ export type SessionView = {
 };
 
 export async function requireTemplate(ctx: AppContext, id: string): Promise<repo.TemplateRow> {
-  const t = await repo.getTemplate(ctx.db, id);
+  const t = await seq.getHead(ctx.db, PROGRAM_ITEMS, id);
   if (!t) throw NotFound('program_not_found', `No program template ${id}.`);
   return t;
 }
@@ -66,19 +68,19 @@ export async function createTemplate(
     created_at: now,
     updated_at: now,
   };
-  await repo.insertTemplate(ctx.db, row);
+  await seq.insertHead(ctx.db, PROGRAM_ITEMS, row);
   return { ...templateHead(row), blocks: [] };
 }
 
 export async function listTemplates(ctx: AppContext, who: Viewer, groupId: string) {
   await assertAction(ctx, who, groupId, 'group.read');
-  return (await repo.listGroupTemplates(ctx.db, groupId)).map(templateHead);
+  return (await seq.listGroupHeads(ctx.db, PROGRAM_ITEMS, groupId)).map(templateHead);
 }
 
 export async function getTemplateView(ctx: AppContext, who: Viewer, id: string): Promise<TemplateView> {
   const t = await requireTemplate(ctx, id);
   await assertAction(ctx, who, t.group_id, 'group.read');
-  const blocks = await repo.listBlocks(ctx.db, id);
+  const blocks = await seq.listItems(ctx.db, PROGRAM_ITEMS, id);
   return { ...templateHead(t), blocks: blocks.map((b) => blockView(b)) };
 }
 
@@ -86,8 +88,9 @@ export async function addBlock(ctx: AppContext, who: Viewer, templateId: string,
   const t = await requireTemplate(ctx, templateId);
   await assertAction(ctx, who, t.group_id, 'course.author');
   await assertCourseAddable(ctx, who, courseId);
-  const added = await repo.appendBlock(
+  const added = await seq.appendItem(
     ctx.db,
+    PROGRAM_ITEMS,
     templateId,
     courseId,
     who.userId,
@@ -121,7 +124,7 @@ export async function createSession(
   };
   await ctx.db.transaction().execute(async (trx) => {
     await repo.insertSession(trx, row);
-    await repo.enrol(trx, row.id, learners, who.userId, now);
+    await seq.enrol(trx, SESSION_LEARNERS, row.id, learners, who.userId, now);
   });
   return sessionViewFor(ctx, row, t, undefined);
 }
@@ -143,12 +146,12 @@ export async function enrolSessionLearners(
   await assertRoles(ctx, who, template.group_id, ENROL_ROLES);
   const unique = [...new Set(userIds)];
   await assertMembers(ctx, template.group_id, unique);
-  await repo.enrol(ctx.db, session.id, unique, who.userId, ctx.clock.now().toISOString());
+  await seq.enrol(ctx.db, SESSION_LEARNERS, session.id, unique, who.userId, ctx.clock.now().toISOString());
 }
 
 export async function getSessionView(ctx: AppContext, who: Viewer, sessionId: string): Promise<SessionView> {
   const { session, template } = await requireSession(ctx, sessionId);
-  const enrolled = await repo.isEnrolled(ctx.db, sessionId, who.userId);
+  const enrolled = await seq.isEnrolled(ctx.db, SESSION_LEARNERS, sessionId, who.userId);
   if (!enrolled) await assertAction(ctx, who, template.group_id, 'group.read');
   return sessionViewFor(ctx, session, template, enrolled ? who.userId : undefined);
 }
@@ -167,7 +170,7 @@ export async function learnerBlockStates(
   session: repo.SessionRow,
   userId: string,
 ): Promise<{ blocks: repo.BlockRow[]; states: ItemState[] }> {
-  const blocks = await repo.listBlocks(ctx.db, session.template_id);
+  const blocks = await seq.listItems(ctx.db, PROGRAM_ITEMS, session.template_id);
   const activity = await courseActivity(
     ctx.db,
     userId,
@@ -185,7 +188,7 @@ export async function learnerBlockStates(
 }
 
 export async function isSessionLearner(ctx: AppContext, sessionId: string, userId: string): Promise<boolean> {
-  return repo.isEnrolled(ctx.db, sessionId, userId);
+  return seq.isEnrolled(ctx.db, SESSION_LEARNERS, sessionId, userId);
 }
 
 /** Per learner progress in a session, for the group's admins, coaches and authors. */
@@ -193,7 +196,7 @@ export async function sessionStats(ctx: AppContext, who: Viewer, sessionId: stri
   const { session, template } = await requireSession(ctx, sessionId);
   if (!(await hasRoles(ctx, who, template.group_id, ENROL_ROLES)))
     throw Forbidden('insufficient_role', 'Session statistics need the admin, coach or author role.');
-  const learners = await repo.listEnrolled(ctx.db, sessionId);
+  const learners = await seq.listEnrolled(ctx.db, SESSION_LEARNERS, sessionId);
   const activity = await entryActivity(ctx.db, { type: 'program', id: sessionId });
   const rows = [];
   for (const l of learners) {
@@ -214,7 +217,7 @@ export async function sessionStats(ctx: AppContext, who: Viewer, sessionId: stri
   const done = rows.filter((r) => r.completed).length;
   return {
     sessionId,
-    blocks: (await repo.listBlocks(ctx.db, session.template_id)).length,
+    blocks: (await seq.listItems(ctx.db, PROGRAM_ITEMS, session.template_id)).length,
     learners: rows.length,
     completedLearners: done,
     completionRate: rows.length === 0 ? 0 : Math.floor((100 * done) / rows.length),
@@ -254,7 +257,7 @@ async function sessionViewFor(
 ): Promise<SessionView> {
   const head = sessionHead(session, template, ctx.clock.now().toISOString());
   if (learnerId === undefined) {
-    const blocks = await repo.listBlocks(ctx.db, session.template_id);
+    const blocks = await seq.listItems(ctx.db, PROGRAM_ITEMS, session.template_id);
     return { ...head, blocks: blocks.map((b) => blockView(b)) };
   }
   const { blocks, states } = await learnerBlockStates(ctx, session, learnerId);
