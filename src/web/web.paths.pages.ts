@@ -22,15 +22,26 @@ import {
 import { html } from './web.html.js';
 import { csrfField, sendPage } from './web.layout.js';
 import { groupNav } from './web.group-nav.js';
+import {
+  CourseForm,
+  CreateForm,
+  GroupParams,
+  LearnersForm,
+  MoveForm,
+  idParams,
+} from './web.sequence.forms.js';
 import { when } from './web.format.js';
-import { actionButton, courseFinder, learnerPicker, sequenceList, viewerOf } from './web.sequence.view.js';
+import {
+  actionButton,
+  courseFinder,
+  createHeadForm,
+  headList,
+  learnerPicker,
+  sequenceList,
+  viewerOf,
+} from './web.sequence.view.js';
 
-const GroupParams = Type.Object({ groupId: Type.String({ minLength: 1, maxLength: 100 }) });
-const PathParams = Type.Object({ pathId: Type.String({ minLength: 1, maxLength: 100 }) });
-const CourseBody = Type.Object({
-  courseId: Type.String({ minLength: 1, maxLength: 100 }),
-  _csrf: Type.Optional(Type.String()),
-});
+const PathParams = idParams('pathId');
 
 /** What the editor says after an action (the redirect carries the key, never free text). */
 const NOTICES = new Map([
@@ -55,21 +66,8 @@ export async function pathPages(app: FastifyInstance): Promise<void> {
       <p class="hint">
         A path is a list of courses taken in order: each step opens when the one before is completed.
       </p>
-      ${
-        paths.length === 0
-          ? html`<p>No path yet.</p>`
-          : html`<ul>
-              ${paths.map((p) => html`<li><a href="/paths/${p.id}">${p.name}</a> <span class="hint">created ${when(p.createdAt)}</span></li>`)}
-            </ul>`
-      }
-      <form method="post" action="/groups/${grant.group.id}/paths" class="panel">
-        ${csrfField(csrf)}
-        <label for="path-name">New path name</label>
-        <input id="path-name" name="name" type="text" required maxlength="200" />
-        <label for="path-description">Description <span class="hint">(optional)</span></label>
-        <textarea id="path-description" name="description" maxlength="5000" class="prose"></textarea>
-        <div class="actions"><button type="submit" class="primary">Create path</button></div>
-      </form>`;
+      ${headList(paths, (id) => `/paths/${id}`, 'No path yet.')}
+      ${createHeadForm({ action: `/groups/${grant.group.id}/paths`, csrf, noun: 'path', description: true })}`;
     return sendPage(reply, {
       title: 'Paths',
       principal: grant.principal,
@@ -85,11 +83,7 @@ export async function pathPages(app: FastifyInstance): Promise<void> {
       schema: {
         hide: true,
         params: GroupParams,
-        body: Type.Object({
-          name: Type.String({ minLength: 1, maxLength: 200 }),
-          description: Type.Optional(Type.String({ maxLength: 5000 })),
-          _csrf: Type.Optional(Type.String()),
-        }),
+        body: CreateForm,
       },
     },
     async (request, reply) => {
@@ -209,15 +203,20 @@ export async function pathPages(app: FastifyInstance): Promise<void> {
     },
   );
 
-  r.post(
-    '/paths/:pathId/steps',
-    { preHandler: app.csrfProtection, schema: { hide: true, params: PathParams, body: CourseBody } },
-    async (request, reply) => {
-      const principal = await requireUser(request);
-      await addStep(ctx, viewerOf(principal), request.params.pathId, request.body.courseId);
-      return reply.redirect(back(request.params.pathId, 'added', 'steps-h'), 303);
-    },
-  );
+  // Adding and removing a step take the same form and answer alike.
+  for (const [suffix, change, notice] of [
+    ['', addStep, 'added'],
+    ['/remove', removeStep, 'removed'],
+  ] as const)
+    r.post(
+      `/paths/:pathId/steps${suffix}`,
+      { preHandler: app.csrfProtection, schema: { hide: true, params: PathParams, body: CourseForm } },
+      async (request, reply) => {
+        const principal = await requireUser(request);
+        await change(ctx, viewerOf(principal), request.params.pathId, request.body.courseId);
+        return reply.redirect(back(request.params.pathId, notice, 'steps-h'), 303);
+      },
+    );
 
   r.post(
     '/paths/:pathId/steps/move',
@@ -226,11 +225,7 @@ export async function pathPages(app: FastifyInstance): Promise<void> {
       schema: {
         hide: true,
         params: PathParams,
-        body: Type.Object({
-          courseId: Type.String({ minLength: 1, maxLength: 100 }),
-          direction: Type.Union([Type.Literal('up'), Type.Literal('down')]),
-          _csrf: Type.Optional(Type.String()),
-        }),
+        body: MoveForm,
       },
     },
     async (request, reply) => {
@@ -242,26 +237,13 @@ export async function pathPages(app: FastifyInstance): Promise<void> {
   );
 
   r.post(
-    '/paths/:pathId/steps/remove',
-    { preHandler: app.csrfProtection, schema: { hide: true, params: PathParams, body: CourseBody } },
-    async (request, reply) => {
-      const principal = await requireUser(request);
-      await removeStep(ctx, viewerOf(principal), request.params.pathId, request.body.courseId);
-      return reply.redirect(back(request.params.pathId, 'removed', 'steps-h'), 303);
-    },
-  );
-
-  r.post(
     '/paths/:pathId/learners',
     {
       preHandler: app.csrfProtection,
       schema: {
         hide: true,
         params: PathParams,
-        body: Type.Object({
-          learnerIds: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 500 })),
-          _csrf: Type.Optional(Type.String()),
-        }),
+        body: LearnersForm,
       },
     },
     async (request, reply) => {

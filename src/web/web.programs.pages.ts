@@ -20,11 +20,18 @@ import {
 import { html } from './web.html.js';
 import { csrfField, sendPage } from './web.layout.js';
 import { groupNav } from './web.group-nav.js';
+import { CourseForm, CreateForm, GroupParams, SessionForm, idParams } from './web.sequence.forms.js';
 import { when } from './web.format.js';
-import { courseFinder, learnerPicker, sequenceList, viewerOf as viewer } from './web.sequence.view.js';
+import {
+  courseFinder,
+  createHeadForm,
+  headList,
+  learnerPicker,
+  sequenceList,
+  viewerOf as viewer,
+} from './web.sequence.view.js';
 
-const GroupParams = Type.Object({ groupId: Type.String({ minLength: 1, maxLength: 100 }) });
-const TemplateParams = Type.Object({ templateId: Type.String({ minLength: 1, maxLength: 100 }) });
+const TemplateParams = idParams('templateId');
 
 export async function programPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
@@ -37,16 +44,8 @@ export async function programPages(app: FastifyInstance): Promise<void> {
       const csrf = reply.generateCsrf();
       const templates = await listTemplates(ctx, viewer(grant.principal), grant.group.id);
       const body = html`<h1>Programs</h1>
-        <ul>
-          ${templates.map((t) => html`<li><a href="/programs/${t.id}">${t.name}</a> <span class="hint">created ${when(t.createdAt)}</span></li>`)}
-        </ul>
-        ${templates.length === 0 ? html`<p>No program yet.</p>` : ''}
-        <form method="post" action="/groups/${grant.group.id}/programs" class="panel">
-          ${csrfField(csrf)}
-          <label for="program-name">New program name</label>
-          <input id="program-name" name="name" type="text" required maxlength="200" />
-          <div class="actions"><button type="submit" class="primary">Create program</button></div>
-        </form>`;
+        ${headList(templates, (id) => `/programs/${id}`, 'No program yet.')}
+        ${createHeadForm({ action: `/groups/${grant.group.id}/programs`, csrf, noun: 'program', description: false })}`;
       return sendPage(reply, {
         title: 'Programs',
         principal: grant.principal,
@@ -63,10 +62,7 @@ export async function programPages(app: FastifyInstance): Promise<void> {
       schema: {
         hide: true,
         params: GroupParams,
-        body: Type.Object({
-          name: Type.String({ minLength: 1, maxLength: 200 }),
-          _csrf: Type.Optional(Type.String()),
-        }),
+        body: CreateForm,
       },
     },
     async (request, reply) => {
@@ -142,10 +138,7 @@ export async function programPages(app: FastifyInstance): Promise<void> {
       schema: {
         hide: true,
         params: TemplateParams,
-        body: Type.Object({
-          courseId: Type.String({ minLength: 1, maxLength: 100 }),
-          _csrf: Type.Optional(Type.String()),
-        }),
+        body: CourseForm,
       },
     },
     async (request, reply) => {
@@ -162,11 +155,7 @@ export async function programPages(app: FastifyInstance): Promise<void> {
       schema: {
         hide: true,
         params: TemplateParams,
-        body: Type.Object({
-          name: Type.String({ minLength: 1, maxLength: 200 }),
-          learnerIds: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 500 })),
-          _csrf: Type.Optional(Type.String()),
-        }),
+        body: SessionForm,
       },
     },
     async (request, reply) => {
