@@ -6,8 +6,6 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requireGroupAction, requireUser } from '../platform/guards.js';
-import { listMembers } from '../platform/groups.repository.js';
-import { search } from '../search/search.service.js';
 import {
   addStep,
   createPath,
@@ -22,24 +20,10 @@ import {
 import { html } from './web.html.js';
 import { csrfField, sendPage } from './web.layout.js';
 import { groupNav } from './web.group-nav.js';
-import {
-  CourseForm,
-  CreateForm,
-  GroupParams,
-  LearnersForm,
-  MoveForm,
-  idParams,
-} from './web.sequence.forms.js';
+import { findCourses, groupLearners, groupListPages } from './web.sequence.pages.js';
+import { CourseForm, LearnersForm, MoveForm, idParams } from './web.sequence.forms.js';
 import { when } from './web.format.js';
-import {
-  actionButton,
-  courseFinder,
-  createHeadForm,
-  headList,
-  learnerPicker,
-  sequenceList,
-  viewerOf,
-} from './web.sequence.view.js';
+import { actionButton, courseFinder, learnerPicker, sequenceList, viewerOf } from './web.sequence.view.js';
 
 const PathParams = idParams('pathId');
 
@@ -58,44 +42,17 @@ export async function pathPages(app: FastifyInstance): Promise<void> {
   const back = (pathId: string, notice: Notice, anchor: string) =>
     `/paths/${pathId}?notice=${notice}#${anchor}`;
 
-  r.get('/groups/:groupId/paths', { schema: { hide: true, params: GroupParams } }, async (request, reply) => {
-    const grant = await requireGroupAction(request, request.params.groupId, 'course.author');
-    const csrf = reply.generateCsrf();
-    const paths = await listPaths(ctx, viewerOf(grant.principal), grant.group.id);
-    const body = html`<h1>Paths</h1>
-      <p class="hint">
-        A path is a list of courses taken in order: each step opens when the one before is completed.
-      </p>
-      ${headList(paths, (id) => `/paths/${id}`, 'No path yet.')}
-      ${createHeadForm({ action: `/groups/${grant.group.id}/paths`, csrf, noun: 'path', description: true })}`;
-    return sendPage(reply, {
-      title: 'Paths',
-      principal: grant.principal,
-      csrf,
-      body: await groupNav(ctx, grant, 'paths', body),
-    });
+  groupListPages(app, {
+    section: 'paths',
+    title: 'Paths',
+    noun: 'path',
+    intro: html`<p class="hint">
+      A path is a list of courses taken in order: each step opens when the one before is completed.
+    </p>`,
+    description: true,
+    list: listPaths,
+    create: createPath,
   });
-
-  r.post(
-    '/groups/:groupId/paths',
-    {
-      preHandler: app.csrfProtection,
-      schema: {
-        hide: true,
-        params: GroupParams,
-        body: CreateForm,
-      },
-    },
-    async (request, reply) => {
-      const principal = await requireUser(request);
-      const description = request.body.description?.trim();
-      const p = await createPath(ctx, viewerOf(principal), request.params.groupId, {
-        name: request.body.name.trim(),
-        description: description ? description : null,
-      });
-      return reply.redirect(`/paths/${p.id}`, 303);
-    },
-  );
 
   r.get(
     '/paths/:pathId',
@@ -116,10 +73,10 @@ export async function pathPages(app: FastifyInstance): Promise<void> {
       const grant = await requireGroupAction(request, p.groupId, 'course.author');
       const csrf = reply.generateCsrf();
       const q = request.query.q?.trim();
-      const found = q ? await search(ctx, who, { q, pageSize: 10 }) : null;
+      const found = await findCourses(ctx, who, q);
       const stats = await pathStats(ctx, who, p.id);
       const enrolled = new Set(stats.rows.map((row) => row.userId));
-      const learners = (await listMembers(ctx.db, p.groupId)).filter((m) => m.role === 'learner');
+      const learners = await groupLearners(ctx, p.groupId);
       const toEnrol = learners.filter((m) => !enrolled.has(m.userId));
       const notice = NOTICES.get(request.query.notice as Notice);
       const last = p.steps.length - 1;

@@ -6,8 +6,6 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requireGroupAction, requireUser } from '../platform/guards.js';
-import { listMembers } from '../platform/groups.repository.js';
-import { search } from '../search/search.service.js';
 import {
   addBlock,
   createSession,
@@ -20,59 +18,25 @@ import {
 import { html } from './web.html.js';
 import { csrfField, sendPage } from './web.layout.js';
 import { groupNav } from './web.group-nav.js';
-import { CourseForm, CreateForm, GroupParams, SessionForm, idParams } from './web.sequence.forms.js';
+import { findCourses, groupLearners, groupListPages } from './web.sequence.pages.js';
+import { CourseForm, SessionForm, idParams } from './web.sequence.forms.js';
 import { when } from './web.format.js';
-import {
-  courseFinder,
-  createHeadForm,
-  headList,
-  learnerPicker,
-  sequenceList,
-  viewerOf as viewer,
-} from './web.sequence.view.js';
+import { courseFinder, learnerPicker, sequenceList, viewerOf as viewer } from './web.sequence.view.js';
 
 const TemplateParams = idParams('templateId');
 
 export async function programPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  r.get(
-    '/groups/:groupId/programs',
-    { schema: { hide: true, params: GroupParams } },
-    async (request, reply) => {
-      const grant = await requireGroupAction(request, request.params.groupId, 'course.author');
-      const csrf = reply.generateCsrf();
-      const templates = await listTemplates(ctx, viewer(grant.principal), grant.group.id);
-      const body = html`<h1>Programs</h1>
-        ${headList(templates, (id) => `/programs/${id}`, 'No program yet.')}
-        ${createHeadForm({ action: `/groups/${grant.group.id}/programs`, csrf, noun: 'program', description: false })}`;
-      return sendPage(reply, {
-        title: 'Programs',
-        principal: grant.principal,
-        csrf,
-        body: await groupNav(ctx, grant, 'programs', body),
-      });
-    },
-  );
-
-  r.post(
-    '/groups/:groupId/programs',
-    {
-      preHandler: app.csrfProtection,
-      schema: {
-        hide: true,
-        params: GroupParams,
-        body: CreateForm,
-      },
-    },
-    async (request, reply) => {
-      const principal = await requireUser(request);
-      const t = await createTemplate(ctx, viewer(principal), request.params.groupId, {
-        name: request.body.name.trim(),
-      });
-      return reply.redirect(`/programs/${t.id}`, 303);
-    },
-  );
+  groupListPages(app, {
+    section: 'programs',
+    title: 'Programs',
+    noun: 'program',
+    intro: '',
+    description: false,
+    list: listTemplates,
+    create: createTemplate,
+  });
 
   r.get(
     '/programs/:templateId',
@@ -89,9 +53,9 @@ export async function programPages(app: FastifyInstance): Promise<void> {
       const grant = await requireGroupAction(request, t.groupId, 'course.author');
       const csrf = reply.generateCsrf();
       const q = request.query.q?.trim();
-      const found = q ? await search(ctx, viewer(principal), { q, pageSize: 10 }) : null;
+      const found = await findCourses(ctx, viewer(principal), q);
       const sessions = await listTemplateSessions(ctx, viewer(principal), t.id);
-      const members = (await listMembers(ctx.db, t.groupId)).filter((m) => m.role === 'learner');
+      const members = await groupLearners(ctx, t.groupId);
       const body = html`<h1>${t.name}</h1>
         <section class="panel" aria-labelledby="blocks-h">
           <h2 id="blocks-h">Blocks</h2>
