@@ -5,7 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import readline from 'node:readline';
 import { parseConfig } from '../src/config.js';
 import { createContext, type AppContext } from '../src/context.js';
-import { createIntegrationFor } from '../src/catalog/catalog.bootstrap.js';
+import { createIntegrationFor } from '../test/helpers/integration.js';
 import { runSync, type SyncSummary } from '../src/catalog/catalog.sync.js';
 import type { OpenSesameConnection } from '../src/opensesame/opensesame.types.js';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/engines.js';
@@ -179,7 +179,13 @@ async function benchEngine(engine: 'sqlite' | 'postgres', sandbox: SandboxHandle
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
 execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'ignore' });
-execFileSync(process.execPath, ['scripts/build.mjs', 'bench/sync.rss.child.ts'], { stdio: 'ignore' });
+execFileSync(
+  process.execPath,
+  ['scripts/build.mjs', 'bench/sync.rss.child.ts', 'test/helpers/integration.ts'],
+  {
+    stdio: 'ignore',
+  },
+);
 const sandbox = await startSandboxChild(COURSES);
 const big = await startSandboxChild(RSS_COURSES);
 try {

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { parseConfig } from '../src/config.js';
 import { createContext } from '../src/context.js';
-import { createIntegrationFor } from '../src/catalog/catalog.bootstrap.js';
+import { createIntegrationFor } from '../test/helpers/integration.js';
 import { runSync } from '../src/catalog/catalog.sync.js';
 
 const config = parseConfig({
