@@ -5,7 +5,7 @@
 // of a table with its owner column cannot be mixed up.
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/db.js';
-import type { PathsTable } from './paths.tables.js';
+import type { SequenceHeadTable } from './sequence.tables.js';
 import type { CourseSummaryRow } from '../search/search.mapping.js';
 
 /** The head table and its ordered items, keyed (owner, position); appends take the next position. */
@@ -23,7 +23,7 @@ export const SESSION_LEARNERS = { table: 'program_session_learners', owner: 'ses
 export type LearnerTables = typeof PATH_LEARNERS | typeof SESSION_LEARNERS;
 
 /** A path or a program template (their tables have the same columns). */
-export type HeadRow = Selectable<PathsTable>;
+export type HeadRow = Selectable<SequenceHeadTable>;
 /** A step or block: the course, where it stands, and what the rules need to know of it. */
 export type ItemRow = CourseSummaryRow & {
   position: number;
