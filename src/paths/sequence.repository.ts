@@ -1,8 +1,9 @@
 // What paths and program templates store alike: a head row (name, group), its courses in order
 // (path steps, program blocks) and the learners enrolled in it (a path's, a program session's).
-// One function serves both areas, told which tables by a descriptor below: the descriptors are
-// `as const`, so Kysely checks every table and column name against the schema, and the pairing
-// of a table with its owner column cannot be mixed up.
+// One function serves both areas, told which tables by a descriptor below. The descriptors are
+// `as const` and the functions take only their union, so Kysely checks each table and column name
+// against the schema and a table cannot be paired with another's owner column. (Inserts name the
+// owner column through a computed key, which Kysely cannot check: the descriptor is the guard.)
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/db.js';
 import type { SequenceHeadTable } from './sequence.tables.js';
