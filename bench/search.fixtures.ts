@@ -197,27 +197,32 @@ function course(i: number, integrationId: string, now: string) {
   } as const;
 }
 
-export const QUERIES: SearchInput[] = [
-  { q: 'excel' },
-  { q: 'leadership skills' },
-  { q: 'project management for managers' },
-  { q: 'customer' },
-  { q: 'lead' },
-  { q: 'manag' },
-  { q: 'cyber sec' },
-  { q: 'data ana' },
-  { q: 'phishing' },
-  { q: 'safety', lang: ['fr'] },
-  { q: 'communication', subject: ['Leadership'] },
-  { q: 'python', contentType: ['video'] },
-  { q: 'negotiation', minDuration: 30, maxDuration: 60 },
-  { q: 'skillsoft compliance' },
-  { lang: ['de'] },
-  { subject: ['Security'], contentType: ['course'] },
-  { minDuration: 60, maxDuration: 90, lang: ['en'] },
-  { q: 'team', page: 3 },
-  {},
-  { q: 'xyzzy nothing' },
+/** What a query exercises, for the bench's per-kind breakdown. */
+export type QueryKind = 'word' | 'prefix' | 'words' | 'word+filter' | 'browse' | 'page' | 'none';
+
+// A query's last word is a prefix unless the query ends with a space (search.text.ts), so every
+// word below is matched as a prefix; `prefix` marks the broad ones (a partial word).
+export const QUERIES: Array<SearchInput & { kind: QueryKind }> = [
+  { kind: 'word', q: 'excel' },
+  { kind: 'words', q: 'leadership skills' },
+  { kind: 'words', q: 'project management for managers' },
+  { kind: 'word', q: 'customer' },
+  { kind: 'prefix', q: 'lead' },
+  { kind: 'prefix', q: 'manag' },
+  { kind: 'prefix', q: 'cyber sec' },
+  { kind: 'prefix', q: 'data ana' },
+  { kind: 'word', q: 'phishing' },
+  { kind: 'word+filter', q: 'safety', lang: ['fr'] },
+  { kind: 'word+filter', q: 'communication', subject: ['Leadership'] },
+  { kind: 'word+filter', q: 'python', contentType: ['video'] },
+  { kind: 'word+filter', q: 'negotiation', minDuration: 30, maxDuration: 60 },
+  { kind: 'words', q: 'skillsoft compliance' },
+  { kind: 'browse', lang: ['de'] },
+  { kind: 'browse', subject: ['Security'], contentType: ['course'] },
+  { kind: 'browse', minDuration: 60, maxDuration: 90, lang: ['en'] },
+  { kind: 'page', q: 'team', page: 3 },
+  { kind: 'browse' },
+  { kind: 'none', q: 'xyzzy nothing' },
 ];
 
 export async function seedSearchBench(
