@@ -45,12 +45,16 @@ async function sqliteFacts(db: Kysely<unknown>): Promise<void> {
   const upsert = `INSERT OR REPLACE INTO course_facts (rid, id, ${cols}) VALUES (new.rowid, new.id, ${values});`;
   await sql.raw(`CREATE TRIGGER course_facts_ai AFTER INSERT ON courses BEGIN ${upsert} END`).execute(db);
   await sql
-    .raw(`CREATE TRIGGER course_facts_ad AFTER DELETE ON courses BEGIN DELETE FROM course_facts WHERE rid = old.rowid; END`)
+    .raw(
+      `CREATE TRIGGER course_facts_ad AFTER DELETE ON courses BEGIN DELETE FROM course_facts WHERE rid = old.rowid; END`,
+    )
     .execute(db);
   await sql
     .raw(`CREATE TRIGGER course_facts_au AFTER UPDATE OF id, ${cols} ON courses BEGIN ${upsert} END`)
     .execute(db);
-  await sql.raw(`INSERT INTO course_facts (rid, id, ${cols}) SELECT rowid, id, ${cols} FROM courses`).execute(db);
+  await sql
+    .raw(`INSERT INTO course_facts (rid, id, ${cols}) SELECT rowid, id, ${cols} FROM courses`)
+    .execute(db);
 }
 
 async function postgresFacts(db: Kysely<unknown>): Promise<void> {
