@@ -169,6 +169,31 @@ function course(i: number, integrationId: string, now: string) {
   const name = `${pick(FORMS)} ${topic} ${pick(TAILS)}`.trim();
   const description = `<p>${sentence(12, topic)} <strong>${topic.toLowerCase()}</strong> ${sentence(14, topic)}.</p><ul><li>${sentence(6, topic)}</li><li>${sentence(6)}</li></ul>`;
   const subjects = [...new Set([pick(SUBJECTS), pick(SUBJECTS)])].slice(0, 1 + Math.floor(rand() * 2));
+  const author = pick(PUBLISHERS);
+  const lang = pick(LANGS);
+  const durationMinutes = 5 + Math.floor(rand() * 235);
+  const contentType = pick(TYPES);
+  const launchUrl = `https://opensesame.example.test/launch/${i}`;
+  // What a sync stores beside the mapped columns: the vendor's item as received (catalog.repository
+  // `contentColumns`), so rows are as wide as synced ones. Derived from the fields above only, so
+  // the generated catalogue does not depend on it.
+  const raw = JSON.stringify({
+    id: `os-${i}`,
+    title: name,
+    descriptionHtml: description,
+    descriptionText: description.replace(/<[^>]*>/g, ' '),
+    duration: `PT${durationMinutes}M`,
+    languages: [lang],
+    categories: subjects,
+    publisherName: author,
+    quickLaunchUrl: launchUrl,
+    imageUrl: `https://images.opensesame.example.test/courses/os-${i}.jpg`,
+    thumbnailUrl: `https://images.opensesame.example.test/courses/os-${i}-thumb.jpg`,
+    xApiActivityId: `https://www.opensesame.com/xapi/activities/os-${i}`,
+    dateUpdated: now,
+    active: true,
+    type: contentType,
+  });
   return {
     id: crypto.randomUUID(),
     integration_id: integrationId,
@@ -177,20 +202,20 @@ function course(i: number, integrationId: string, now: string) {
     name,
     description,
     image: null,
-    duration_minutes: 5 + Math.floor(rand() * 235),
-    author: pick(PUBLISHERS),
-    lang: pick(LANGS),
+    duration_minutes: durationMinutes,
+    author,
+    lang,
     other_langs: '[]',
-    launch_url: `https://opensesame.example.test/launch/${i}`,
+    launch_url: launchUrl,
     modified_at: now,
     subjects: JSON.stringify(subjects),
-    content_type: pick(TYPES),
+    content_type: contentType,
     xapi_activity_id: null,
     archived: rand() < 0.03 ? 1 : 0,
     archived_at: null,
     archived_reason: null,
     content_hash: null,
-    raw: null,
+    raw,
     local_tags: '[]',
     created_at: now,
     updated_at: now,
