@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import type { AppContext } from '../src/context.js';
 import type { SearchInput } from '../src/search/search.service.js';
+import { refreshSearchAfterBulkWrites } from '../src/search/search.maintenance.js';
 
 // Deterministic generator (mulberry32) so every run searches the same catalogue.
 function rng(seed: number) {
@@ -324,6 +325,8 @@ export async function seedSearchBench(
   process.stderr.write(
     `[${ctx.engine}] inserted ${COURSES} courses in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
   );
+  // What a sync does after writing courses (catalog.sync.ts), then statistics for every table.
+  await refreshSearchAfterBulkWrites(ctx.db, ctx.engine);
   await sql`ANALYZE`.execute(ctx.db);
   return { learnerId: learner.id, adminId: admin.id };
 }

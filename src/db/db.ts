@@ -129,9 +129,7 @@ const CACHE_KIB = 65536;
  *   Durability is unchanged (commits are in the WAL either way).
  * - The page cache shrinks to 8 MiB meanwhile: pages a sync writes once would otherwise fill the
  *   search cache (and the process's memory) with 64 MiB of pages of no use to readers.
- * - `done` refreshes planner statistics (`PRAGMA optimize`).
- * Nested or concurrent callers share the mode; the last `done` ends it. PostgreSQL: nothing to do
- * (autovacuum analyses changed tables).
+ * Nested or concurrent callers share the mode; the last `done` ends it. PostgreSQL: nothing to do.
  */
 export async function beginBulkWrites(db: Db, engine: Engine): Promise<() => Promise<void>> {
   if (engine !== 'sqlite') return async () => undefined;
@@ -151,9 +149,5 @@ export async function beginBulkWrites(db: Db, engine: Engine): Promise<() => Pro
     await sql`pragma wal_checkpoint(PASSIVE)`.execute(db);
     await sql`pragma wal_autocheckpoint = 1000`.execute(db);
     await sql.raw(`pragma cache_size = -${CACHE_KIB}`).execute(db);
-    // Planner statistics for the tables the run grew or shrank (and any never analysed): without
-    // them search's filtered counts and browsing ran 2–5× slower at 100,000 courses (measured).
-    // 0x10002 = analyse where needed, checking every table; SQLite bounds the work itself.
-    await sql`pragma optimize = 0x10002`.execute(db);
   };
 }
