@@ -1,11 +1,11 @@
 // Catalogue sync benchmark: `npm run bench:sync [-- --quick]`. Real sandbox (own process) over
 // loopback, real client, SQLite (temp file) and PostgreSQL (fresh database on 127.0.0.1:5432).
 // Progress on stderr; the LAST stdout line is the JSON summary {"sqlite":{…},"postgres":{…}}.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import readline from 'node:readline';
 import { parseConfig } from '../src/config.js';
 import { createContext, type AppContext } from '../src/context.js';
-import { createIntegrationFor } from '../src/catalog/catalog.bootstrap.js';
+import { createIntegrationFor } from '../test/helpers/integration.js';
 import { runSync, type SyncSummary } from '../src/catalog/catalog.sync.js';
 import type { OpenSesameConnection } from '../src/opensesame/opensesame.types.js';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/engines.js';
@@ -92,7 +92,8 @@ async function editOnePercent(
 async function peakRss(engine: 'sqlite' | 'postgres', sandbox: SandboxHandle) {
   const db = await freshDatabase(engine);
   try {
-    const child = spawn(process.execPath, tsxArgs('bench/sync.rss.child.ts'), {
+    // Measured as production runs: compiled JavaScript (`npm run build`), not the tsx loader.
+    const child = spawn(process.execPath, ['--enable-source-maps', 'dist/bench/sync.rss.child.js'], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: {
         ...process.env,
@@ -177,6 +178,14 @@ async function benchEngine(engine: 'sqlite' | 'postgres', sandbox: SandboxHandle
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
+execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'ignore' });
+execFileSync(
+  process.execPath,
+  ['scripts/build.mjs', 'bench/sync.rss.child.ts', 'test/helpers/integration.ts'],
+  {
+    stdio: 'ignore',
+  },
+);
 const sandbox = await startSandboxChild(COURSES);
 const big = await startSandboxChild(RSS_COURSES);
 try {

@@ -1,8 +1,9 @@
 // One full first sync in a fresh process, for its peak memory: prints { seconds, maxRssMb, counts }.
 // Env: BENCH_DATA_DIR, BENCH_DATABASE_URL (optional), BENCH_CONNECTION (JSON).
+import fs from 'node:fs';
 import { parseConfig } from '../src/config.js';
 import { createContext } from '../src/context.js';
-import { createIntegrationFor } from '../src/catalog/catalog.bootstrap.js';
+import { createIntegrationFor } from '../test/helpers/integration.js';
 import { runSync } from '../src/catalog/catalog.sync.js';
 
 const config = parseConfig({
@@ -16,10 +17,13 @@ const ctx = await createContext(config);
 const integration = await createIntegrationFor(ctx, JSON.parse(process.env.BENCH_CONNECTION ?? '{}'));
 let lastReport = 0;
 let peakHeapUsed = 0;
+let peakSample: NodeJS.MemoryUsage | undefined;
 const summary = await runSync(ctx, integration.id, {
   trigger: 'manual',
   onProgress: (p) => {
-    peakHeapUsed = Math.max(peakHeapUsed, process.memoryUsage().heapUsed);
+    const m = process.memoryUsage();
+    peakHeapUsed = Math.max(peakHeapUsed, m.heapUsed);
+    if (process.env.BENCH_MEMORY_DETAIL && m.rss > (peakSample?.rss ?? 0)) peakSample = m;
     if (Date.now() - lastReport > 5000) {
       lastReport = Date.now();
       process.stderr.write(
@@ -29,6 +33,16 @@ const summary = await runSync(ctx, integration.id, {
   },
 });
 await ctx.destroy();
+if (peakSample) {
+  process.stderr.write(`  memory at peak RSS: ${JSON.stringify(peakSample)}\n`);
+  const status = fs.readFileSync('/proc/self/status', 'utf8');
+  process.stderr.write(
+    `  ${status
+      .split('\n')
+      .filter((l) => /^(VmHWM|RssAnon|RssFile|RssShmem|Threads)/.test(l))
+      .join(', ')}\n`,
+  );
+}
 if (summary.status === 'refused') throw new Error(summary.error.message);
 console.log(
   JSON.stringify({

@@ -10,6 +10,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (err instanceof AppError) {
       const body: ErrorBody = { error: { code: err.code, message: err.message } };
       if (err.details !== undefined) body.error.details = err.details;
+      const retryAfter = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      if (err.kind === 'rate_limited' && typeof retryAfter === 'number')
+        reply.header('retry-after', retryAfter);
       return reply.status(STATUS_BY_KIND[err.kind]).send(body);
     }
     if (err.validation) {

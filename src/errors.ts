@@ -34,5 +34,7 @@ export const Forbidden = (code: string, message: string) => new AppError('forbid
 export const NotFound = (code: string, message: string) => new AppError('not_found', code, message);
 export const Conflict = (code: string, message: string, details?: unknown) =>
   new AppError('conflict', code, message, details);
+export const RateLimited = (code: string, message: string, retryAfterSeconds: number) =>
+  new AppError('rate_limited', code, message, { retryAfterSeconds });
 export const Upstream = (code: string, message: string, details?: unknown) =>
   new AppError('upstream', code, message, details);

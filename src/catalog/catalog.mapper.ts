@@ -28,8 +28,10 @@ const WORKER_FILE = path.join(path.dirname(here), `catalog.map.worker${path.extn
  * Node 20 does not apply the loader hooks of `--import tsx` to a worker's entry file, so a .ts worker
  * starts from a line of JavaScript that registers tsx in the worker, then imports the file.
  */
-// Mapping keeps nothing between batches: a small young generation keeps the worker's memory small.
-const LIMITS = { resourceLimits: { maxYoungGenerationSizeMb: 8 } };
+// Mapping keeps nothing between batches: small generations keep the worker's memory small (V8 lets
+// garbage grow to about half the old-generation limit before a full collection). A worker that
+// still runs out of memory dies, and mapping falls back to this thread.
+const LIMITS = { resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 } };
 
 function spawnWorker(): Worker {
   if (!WORKER_FILE.endsWith('.ts')) return new Worker(WORKER_FILE, LIMITS);

@@ -59,7 +59,11 @@ export type SyncSummary =
     };
 
 const DEFAULT_LEASE_MS = 60_000;
-const BATCH_ITEMS = 500;
+// 100 courses per batch: a batch lives across a few page fetches, so its objects reach V8's old
+// generation, and bigger batches let ~100 MB of such garbage pile up before a full collection. Peak
+// RSS of a 100,000-course SQLite sync: 273 MB at 500 per batch, 234 MB at 100. The price is ~15 %
+// more CPU on a first sync (more commits, so index pages are written to the WAL more often).
+const BATCH_ITEMS = 100;
 const BATCH_MS = 1000;
 const COUNTED = ['listed', 'created', 'updated', 'unchanged', 'archived', 'restored', 'rejected'] as const;
 

@@ -98,6 +98,8 @@ function startCheckpointer(sqlite: SQLite.Database, file: string): Worker | unde
   sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
   const worker = new Worker(CHECKPOINTER, {
     eval: true,
+    // It holds nothing: a small heap keeps its thread's memory small.
+    resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 },
     execArgv: [],
     workerData: {
       driver: createRequire(import.meta.url).resolve('better-sqlite3'),

@@ -8,7 +8,7 @@ import { assertAction, assertCourseAddable, assertRoles, hasRoles } from '../sea
 import type { Viewer } from '../search/search.scope.repository.js';
 import { toCourseSummary, type CourseSummary } from '../search/search.mapping.js';
 import { courseActivity, entryActivity } from './learner-activity.repository.js';
-import { completionRate, sequenceStates, type ItemState } from './sequence.rules.js';
+import { completionRate, moveItem, sequenceStates, type ItemState } from './sequence.rules.js';
 import * as repo from './paths.repository.js';
 
 /** Who may enrol learners in a path: the group's admins, coaches and authors. */
@@ -87,6 +87,57 @@ export async function addStep(
   const added = await repo.appendStep(ctx.db, pathId, courseId, who.userId, ctx.clock.now().toISOString());
   if (added === 'duplicate')
     throw Conflict('course_already_in_path', 'This course is already a step of the path.');
+  return viewFor(ctx, path, undefined);
+}
+
+/**
+ * Moves one step up or down by one; at either end it stays where it is. Locks follow positions and
+ * are derived from attempts: completed steps stay completed, and a step moved before an unfinished
+ * one is locked until that one is done.
+ */
+export async function moveStep(
+  ctx: AppContext,
+  who: Viewer,
+  pathId: string,
+  courseId: string,
+  direction: 'up' | 'down',
+): Promise<PathView> {
+  const path = await requirePath(ctx, pathId);
+  await assertAction(ctx, who, path.group_id, 'course.author');
+  const current = (await repo.listSteps(ctx.db, pathId)).map((s) => s.id);
+  if (!current.includes(courseId)) throw NotFound('step_not_found', 'This course is not a step of the path.');
+  const next = moveItem(current, courseId, direction);
+  return next ? rewrite(ctx, path, current, next) : viewFor(ctx, path, undefined);
+}
+
+/** Takes a course out of the path; learners keep their attempts on it. */
+export async function removeStep(
+  ctx: AppContext,
+  who: Viewer,
+  pathId: string,
+  courseId: string,
+): Promise<PathView> {
+  const path = await requirePath(ctx, pathId);
+  await assertAction(ctx, who, path.group_id, 'course.author');
+  const current = (await repo.listSteps(ctx.db, pathId)).map((s) => s.id);
+  if (!current.includes(courseId)) throw NotFound('step_not_found', 'This course is not a step of the path.');
+  return rewrite(
+    ctx,
+    path,
+    current,
+    current.filter((id) => id !== courseId),
+  );
+}
+
+async function rewrite(
+  ctx: AppContext,
+  path: repo.PathRow,
+  current: readonly string[],
+  next: readonly string[],
+): Promise<PathView> {
+  const outcome = await repo.rewriteSteps(ctx.db, path.id, current, next, ctx.clock.now().toISOString());
+  if (outcome === 'stale')
+    throw Conflict('path_changed', 'The path changed while you edited it; look at it again and retry.');
   return viewFor(ctx, path, undefined);
 }
 

@@ -12,7 +12,7 @@ export interface PathsTable {
 
 export interface PathStepsTable {
   path_id: string;
-  /** 0-based, dense: steps are appended, never reordered (locks follow positions). */
+  /** 0-based, dense: steps are appended, reordered or removed by rewriting the path's rows. */
   position: number;
   course_id: string;
   added_by: string | null;

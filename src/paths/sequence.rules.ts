@@ -42,3 +42,13 @@ export function completionRate(states: readonly ItemState[]): number {
 export function isSyncedCourse(c: { integration_id: string | null; source: string }): boolean {
   return c.integration_id !== null || c.source !== 'native';
 }
+
+/** `ids` with `id` swapped with its neighbour; undefined when it is absent or already at that end. */
+export function moveItem(ids: readonly string[], id: string, direction: 'up' | 'down'): string[] | undefined {
+  const from = ids.indexOf(id);
+  const to = direction === 'up' ? from - 1 : from + 1;
+  if (from < 0 || to < 0 || to >= ids.length) return undefined;
+  const out = [...ids];
+  [out[from], out[to]] = [out[to] as string, out[from] as string];
+  return out;
+}

@@ -39,11 +39,16 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
             }),
           ),
         }),
-        response: { 200: Type.Object({ user: UserSchema, expiresAt: Type.String() }), ...errors(400, 401) },
+        response: {
+          200: Type.Object({ user: UserSchema, expiresAt: Type.String() }),
+          ...errors(400, 401, 429),
+        },
       },
     },
     async (request, reply) => {
-      const { user, session } = await login(ctx, request.body.email, request.body.password);
+      const { user, session } = await login(ctx, request.body.email, request.body.password, {
+        address: request.ip,
+      });
       setSessionCookie(reply, session);
       if (request.body.next) return reply.redirect(request.body.next, 303);
       return { user: userView(user), expiresAt: session.expiresAt.toISOString() };

@@ -94,7 +94,9 @@ export const Paging = {
 export const Email = Type.String({ minLength: 3, maxLength: 320, pattern: '^[^@\\s]+@[^@\\s]+$' });
 
 /** The usual error answers, by status, so that every route documents them. */
-export function errors(...statuses: Array<400 | 401 | 403 | 404 | 409>): Record<number, typeof ErrorSchema> {
+export function errors(
+  ...statuses: Array<400 | 401 | 403 | 404 | 409 | 429>
+): Record<number, typeof ErrorSchema> {
   return Object.fromEntries(statuses.map((s) => [s, ErrorSchema]));
 }
 

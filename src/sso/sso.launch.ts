@@ -11,7 +11,7 @@ import { redirectResponder, type LaunchResponder } from '../launch/launch.respon
 import type { LaunchOutcome } from '../launch/launch.service.js';
 import { getServiceProvider } from './sso.repository.js';
 import { samlPostFor } from './sso.service.js';
-import { samlPostPage } from './sso.post-page.js';
+import { sendSamlPostPage } from './sso.post-page.js';
 
 /** Sends the browser on: SAML POST when the course's integration has an SP, else a redirect. */
 export async function sendToCourse(
@@ -29,11 +29,7 @@ export async function sendToCourse(
     subject: { email: principal.email, name: principal.name },
     relayState: outcome.redirect.url,
   });
-  await reply
-    .header('cache-control', 'no-store')
-    .header('referrer-policy', 'no-referrer')
-    .type('text/html; charset=utf-8')
-    .send(samlPostPage(post).value);
+  await sendSamlPostPage(ctx.config, reply, post, [outcome.redirect.url]);
   return true;
 }
 

@@ -1,7 +1,29 @@
 // The page that carries a SAML Response to the SP: an HTML form POST (the HTTP-POST binding),
-// submitted by a small same-origin script, with a button for when scripts are off.
+// submitted by a small same-origin script, with a button for when scripts are off. Its policy lets
+// the form post to the SP's ACS, and to `redirectsTo` (the course's launch URL, where the SP sends
+// the browser on: Chromium checks form-action on a form post's redirects too), nowhere else;
+// nothing is cached, no referrer is sent.
+import type { FastifyReply } from 'fastify';
+import type { Config } from '../config.js';
 import { html, type SafeHtml } from '../web/web.html.js';
+import { samlPostCsp } from '../web/web.security.js';
 import type { SamlPost } from './sso.service.js';
+
+export function sendSamlPostPage(
+  config: Config,
+  reply: FastifyReply,
+  post: SamlPost,
+  redirectsTo: readonly string[] = [],
+): FastifyReply {
+  return reply
+    .header('content-security-policy', samlPostCsp(config, [post.acsUrl, ...redirectsTo]))
+    .header('x-content-type-options', 'nosniff')
+    .header('x-frame-options', 'DENY')
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .type('text/html; charset=utf-8')
+    .send(samlPostPage(post).value);
+}
 
 export function samlPostPage(post: SamlPost): SafeHtml {
   return html`<!doctype html>

@@ -9,7 +9,8 @@ import { getIntegrationByGroup } from '../integrations/integrations.repository.j
 import { getPrincipal } from '../platform/auth.plugin.js';
 import { Invalid } from '../errors.js';
 import { decodeRedirectAuthnRequest } from './sso.authn-request.js';
-import { samlPostPage } from './sso.post-page.js';
+import { sendSamlPostPage } from './sso.post-page.js';
+import { pageSecurityHeaders } from '../web/web.security.js';
 import {
   configureServiceProvider,
   idpEntityId,
@@ -44,6 +45,7 @@ const SpBody = Type.Union([
 
 export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const ctx = app.ctx;
+  await pageSecurityHeaders(app); // /saml/sso is a page (and so are its redirects)
 
   app.get(
     '/saml/metadata',
@@ -74,10 +76,7 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         subject: { email: principal.email, name: principal.name },
         relayState: request.query.RelayState ?? '',
       });
-      return reply
-        .header('cache-control', 'no-store')
-        .type('text/html; charset=utf-8')
-        .send(samlPostPage(post).value);
+      return sendSamlPostPage(ctx.config, reply, post);
     },
   );
 

@@ -40,7 +40,7 @@ function loginForm(csrf: string, next: string, email = '', error?: string): Safe
     </form>`;
 }
 
-export type GroupPageKey = 'opensesame' | 'stats' | 'unmatched' | 'programs';
+export type GroupPageKey = 'opensesame' | 'stats' | 'unmatched' | 'paths' | 'programs';
 export type GroupLink = {
   key: GroupPageKey;
   action: GroupAction;
@@ -63,12 +63,8 @@ export const GROUP_LINKS: readonly GroupLink[] = [
     label: 'Unmatched statements',
     href: (g) => `/groups/${g}/stats/unmatched`,
   },
-  {
-    key: 'programs',
-    action: 'course.author',
-    label: 'Paths and programs',
-    href: (g) => `/groups/${g}/programs`,
-  },
+  { key: 'paths', action: 'course.author', label: 'Paths', href: (g) => `/groups/${g}/paths` },
+  { key: 'programs', action: 'course.author', label: 'Programs', href: (g) => `/groups/${g}/programs` },
 ];
 
 export async function authPages(app: FastifyInstance): Promise<void> {
@@ -113,12 +109,17 @@ export async function authPages(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const next = safeNext(request.body.next);
       try {
-        const { session } = await login(ctx, request.body.email, request.body.password);
+        const { session } = await login(ctx, request.body.email, request.body.password, {
+          address: request.ip,
+        });
         setSessionCookie(reply, session);
         return reply.redirect(next, 303);
       } catch (err) {
-        if (!(err instanceof AppError) || err.kind !== 'unauthorized') throw err;
+        if (!(err instanceof AppError) || (err.kind !== 'unauthorized' && err.kind !== 'rate_limited'))
+          throw err;
         const csrf = reply.generateCsrf();
+        if (err.kind === 'rate_limited')
+          reply.header('retry-after', (err.details as { retryAfterSeconds: number }).retryAfterSeconds);
         return sendPage(
           reply,
           {
@@ -128,7 +129,7 @@ export async function authPages(app: FastifyInstance): Promise<void> {
             narrow: true,
             body: loginForm(csrf, next, request.body.email, err.message),
           },
-          401,
+          err.kind === 'rate_limited' ? 429 : 401,
         );
       }
     },

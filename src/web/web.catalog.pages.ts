@@ -91,7 +91,7 @@ export async function catalogPages(app: FastifyInstance): Promise<void> {
           </div>
           <div>
             <label for="q">Search courses</label>
-            <div style="display:flex;gap:.5rem;flex-wrap:wrap">
+            <div class="row">
               <input id="q" name="q" type="search" value="${query.q ?? ''}" />
               <button type="submit" class="primary">Search</button>
             </div>
@@ -107,7 +107,7 @@ export async function catalogPages(app: FastifyInstance): Promise<void> {
                 (c) =>
                   html`<li class="card">
                     ${c.image ? html`<img src="${c.image}" alt="" loading="lazy" referrerpolicy="no-referrer" />` : ''}
-                    <h2 style="font-size:1.05rem;margin:0"><a href="/courses/${c.id}">${c.name}</a></h2>
+                    <h2 class="card-title"><a href="/courses/${c.id}">${c.name}</a></h2>
                     <p class="hint">
                       ${[c.author, c.lang, c.contentType, c.durationMinutes ? `${c.durationMinutes} min` : null].filter(Boolean).join(' · ')}
                     </p>

@@ -9,6 +9,7 @@ import { getCourse } from '../platform/courses.repository.js';
 import { AppError } from '../errors.js';
 import { courseInCatalog, loadScope } from '../search/search.scope.repository.js';
 import { isSessionLearner, learnerBlockStates, requireSession } from '../programs/programs.service.js';
+import { isPathLearner, learnerStepStates } from '../paths/paths.service.js';
 import { launchCourse, type LaunchEntry } from '../launch/launch.service.js';
 import { sendToCourse } from '../sso/sso.launch.js';
 import type { AppContext } from '../context.js';
@@ -72,17 +73,35 @@ async function catalogEntry(
   return undefined;
 }
 
-/** The course, if the caller sees it in a catalog, or it is a block of a session they follow. */
+/** Is the course a block of a session, or a step of a path, that the caller follows? */
+async function inFollowedSequence(
+  ctx: AppContext,
+  userId: string,
+  courseId: string,
+  entry: LaunchEntry | undefined,
+): Promise<boolean> {
+  if (entry?.type === 'program') {
+    if (!(await isSessionLearner(ctx, entry.sessionId, userId))) return false;
+    const { session } = await requireSession(ctx, entry.sessionId);
+    const { blocks } = await learnerBlockStates(ctx, session, userId);
+    return blocks.some((b) => b.id === courseId);
+  }
+  if (entry?.type === 'path') {
+    if (!(await isPathLearner(ctx, entry.pathId, userId))) return false;
+    const { steps } = await learnerStepStates(ctx, entry.pathId, userId);
+    return steps.some((s) => s.id === courseId);
+  }
+  return false;
+}
+
+/** The course, if the caller sees it in a catalog, or it is in a session or path they follow. */
 async function courseFor(ctx: AppContext, principal: Principal, courseId: string, from: string | undefined) {
   try {
     return await readCourse(ctx, principal, courseId);
   } catch (err) {
-    const entry = entryFrom(from);
-    if (!(err instanceof AppError) || err.kind !== 'not_found' || entry?.type !== 'program') throw err;
-    if (!(await isSessionLearner(ctx, entry.sessionId, principal.userId))) throw err;
-    const { session } = await requireSession(ctx, entry.sessionId);
-    const { blocks } = await learnerBlockStates(ctx, session, principal.userId);
-    const course = blocks.some((b) => b.id === courseId) ? await getCourse(ctx.db, courseId) : undefined;
+    if (!(err instanceof AppError) || err.kind !== 'not_found') throw err;
+    if (!(await inFollowedSequence(ctx, principal.userId, courseId, entryFrom(from)))) throw err;
+    const course = await getCourse(ctx.db, courseId);
     if (!course) throw err;
     return course;
   }
@@ -147,6 +166,9 @@ export async function coursePages(app: FastifyInstance): Promise<void> {
       const principal = await requireUser(request);
       const c = courseView(await courseFor(ctx, principal, request.params.courseId, request.query.from));
       const csrf = reply.generateCsrf();
+      // Archived courses still launch from the paths and sessions that hold them.
+      const entryType = entryFrom(request.query.from)?.type;
+      const fromSequence = entryType === 'path' || entryType === 'program';
       const facts = [
         c.author ? ['Author', c.author] : null,
         c.durationMinutes ? ['Duration', `${c.durationMinutes} min`] : null,
@@ -158,7 +180,7 @@ export async function coursePages(app: FastifyInstance): Promise<void> {
       const body = html`<article>
         <h1>${c.name}</h1>
         ${c.archived ? html`<p>${badge('Archived', 'warn')} <span class="hint">since ${when(c.archivedAt)}</span></p>` : ''}
-        ${c.image ? html`<img src="${c.image}" alt="" style="max-width:28rem;width:100%;border-radius:6px" referrerpolicy="no-referrer" />` : ''}
+        ${c.image ? html`<img src="${c.image}" alt="" class="course-image" referrerpolicy="no-referrer" />` : ''}
         <dl class="fields">
           ${facts.map(
             ([k, v]) =>
@@ -168,7 +190,7 @@ export async function coursePages(app: FastifyInstance): Promise<void> {
         </dl>
         ${c.description ? html`<section aria-label="Description">${trustedHtml(sanitizeHtml(c.description, DESCRIPTION_ALLOW))}</section>` : ''}
         ${
-          c.launchUrl && !c.archived
+          c.launchUrl && (!c.archived || fromSequence)
             ? html`<form method="post" action="/courses/${c.id}/start" class="actions">
                   ${csrfField(csrf)}
                   ${request.query.from ? html`<input type="hidden" name="from" value="${request.query.from}" />` : ''}

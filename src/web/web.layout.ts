@@ -10,7 +10,7 @@ export type Frame = {
   csrf: string;
   body: SafeHtml;
   /** Where the top navigation marks the current page. */
-  section?: 'home' | 'catalog' | 'programs' | 'none';
+  section?: 'home' | 'catalog' | 'paths' | 'programs' | 'none';
   /** Extra scripts, same origin (e.g. the chart library). */
   scripts?: readonly string[];
   narrow?: boolean;
@@ -23,6 +23,7 @@ export function layout(frame: Frame): SafeHtml {
           <ul>
             <li><a href="/home" aria-current="${current('home') ?? 'false'}">Home</a></li>
             <li><a href="/catalog" aria-current="${current('catalog') ?? 'false'}">Catalog</a></li>
+            <li><a href="/my/paths" aria-current="${current('paths') ?? 'false'}">My paths</a></li>
             <li><a href="/my/programs" aria-current="${current('programs') ?? 'false'}">My programs</a></li>
           </ul>
         </nav>

@@ -11,8 +11,11 @@ import { statsPages } from './web.stats.pages.js';
 import { integrationPages } from './web.integration.pages.js';
 import { catalogPages } from './web.catalog.pages.js';
 import { programPages } from './web.programs.pages.js';
+import { pathPages } from './web.paths.pages.js';
+import { pageSecurityHeaders } from './web.security.js';
 
 export const webPages: FastifyPluginAsync = async (app) => {
+  await pageSecurityHeaders(app);
   await app.register(assetRoutes);
   await app.register(async (pages) => {
     await pages.register(csrf, {
@@ -32,5 +35,6 @@ export const webPages: FastifyPluginAsync = async (app) => {
     await integrationPages(pages);
     await catalogPages(pages);
     await programPages(pages);
+    await pathPages(pages);
   });
 };

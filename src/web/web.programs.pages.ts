@@ -16,49 +16,19 @@ import {
   listTemplateSessions,
   listTemplates,
   sessionsOfLearner,
-  type BlockView,
 } from '../programs/programs.service.js';
-import { html, type SafeHtml } from './web.html.js';
+import { html } from './web.html.js';
 import { csrfField, sendPage } from './web.layout.js';
 import { groupNav } from './web.group-nav.js';
-import { badge, when } from './web.format.js';
+import { when } from './web.format.js';
+import { courseFinder, learnerPicker, sequenceList, viewerOf as viewer } from './web.sequence.view.js';
 
 const GroupParams = Type.Object({ groupId: Type.String({ minLength: 1, maxLength: 100 }) });
 const TemplateParams = Type.Object({ templateId: Type.String({ minLength: 1, maxLength: 100 }) });
 
-const STATE_LABEL: Record<string, [string, 'ok' | 'warn' | 'bad']> = {
-  completed: ['Completed', 'ok'],
-  in_progress: ['In progress', 'warn'],
-  available: ['Open', 'ok'],
-  locked: ['Locked', 'bad'],
-};
-
-function blocksList(blocks: readonly BlockView[], linkFrom?: string): SafeHtml {
-  if (blocks.length === 0) return html`<p>No blocks yet.</p>`;
-  return html`<ol class="blocks">
-    ${blocks.map((b) => {
-      const state = b.state ? STATE_LABEL[b.state] : undefined;
-      const open = b.state !== 'locked';
-      const href = `/courses/${b.id}${linkFrom ? `?from=${encodeURIComponent(linkFrom)}` : ''}`;
-      return html`<li data-block="${b.position}">
-        ${open ? html`<a href="${href}">${b.name}</a>` : html`<span>${b.name}</span>`}
-        ${state ? badge(state[0], state[1]) : ''} ${b.archived ? badge('Archived', 'warn') : ''}
-        <span class="hint"
-          >${[b.author, b.durationMinutes ? `${b.durationMinutes} min` : null].filter(Boolean).join(' · ')}</span
-        >
-      </li>`;
-    })}
-  </ol>`;
-}
-
 export async function programPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const viewer = (p: { userId: string; isPlatformAdmin: boolean }) => ({
-    userId: p.userId,
-    isPlatformAdmin: p.isPlatformAdmin,
-  });
-
   r.get(
     '/groups/:groupId/programs',
     { schema: { hide: true, params: GroupParams } },
@@ -126,38 +96,22 @@ export async function programPages(app: FastifyInstance): Promise<void> {
       const found = q ? await search(ctx, viewer(principal), { q, pageSize: 10 }) : null;
       const sessions = await listTemplateSessions(ctx, viewer(principal), t.id);
       const members = (await listMembers(ctx.db, t.groupId)).filter((m) => m.role === 'learner');
-      const inProgram = new Set(t.blocks.map((b) => b.id));
       const body = html`<h1>${t.name}</h1>
         <section class="panel" aria-labelledby="blocks-h">
           <h2 id="blocks-h">Blocks</h2>
-          ${blocksList(t.blocks)}
+          ${sequenceList(t.blocks, { listClass: 'blocks', empty: 'No blocks yet.' })}
         </section>
         <section class="panel" aria-labelledby="add-h">
           <h2 id="add-h">Add a course</h2>
-          <form method="get" action="/programs/${t.id}" role="search">
-            <label for="find">Find a course</label>
-            <div style="display:flex;gap:.5rem;flex-wrap:wrap">
-              <input id="find" name="q" type="search" value="${q ?? ''}" />
-              <button type="submit">Search</button>
-            </div>
-          </form>
-          ${
-            found
-              ? html`<ul>
-                    ${found.items.map(
-                      (c) =>
-                        html`<li>
-                          <form method="post" action="/programs/${t.id}/blocks" class="inline">
-                            ${csrfField(csrf)}<input type="hidden" name="courseId" value="${c.id}" />
-                            ${c.name} <span class="hint">${c.author ?? ''}</span>
-                            ${inProgram.has(c.id) ? badge('In the program', 'ok') : html`<button type="submit" aria-label="Add ${c.name}">Add</button>`}
-                          </form>
-                        </li>`,
-                    )}
-                  </ul>
-                  ${found.items.length === 0 ? html`<p>No course found.</p>` : ''}`
-              : ''
-          }
+          ${courseFinder({
+            page: `/programs/${t.id}`,
+            addAction: `/programs/${t.id}/blocks`,
+            csrf,
+            q,
+            found,
+            already: new Set(t.blocks.map((b) => b.id)),
+            alreadyLabel: 'In the program',
+          })}
         </section>
         <section class="panel" aria-labelledby="sessions-h">
           <h2 id="sessions-h">Sessions</h2>
@@ -168,11 +122,7 @@ export async function programPages(app: FastifyInstance): Promise<void> {
             ${csrfField(csrf)}
             <label for="session-name">New session name</label>
             <input id="session-name" name="name" type="text" required maxlength="200" />
-            <fieldset>
-              <legend>Learners</legend>
-              ${members.map((m) => html`<label><input type="checkbox" name="learnerIds" value="${m.userId}" /> ${m.name} <span class="hint">${m.email}</span></label>`)}
-              ${members.length === 0 ? html`<p class="hint">No learner in this group.</p>` : ''}
-            </fieldset>
+            ${learnerPicker(members)}
             <div class="actions"><button type="submit" class="primary">Start session now</button></div>
           </form>
         </section>`;
@@ -241,7 +191,7 @@ export async function programPages(app: FastifyInstance): Promise<void> {
             <h2>${s.name}</h2>
             ${s.started ? '' : html`<p>Starts ${when(s.startsAt)}.</p>`}
             ${s.progress ? html`<p>${s.progress.completionRate}% completed</p>` : ''}
-            ${blocksList(s.blocks, `session:${s.id}`)}
+            ${sequenceList(s.blocks, { listClass: 'blocks', empty: 'No blocks yet.', from: `session:${s.id}` })}
           </section>`,
       )}`;
     return sendPage(reply, {

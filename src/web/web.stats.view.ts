@@ -120,7 +120,7 @@ export function statsView(groupName: string, members: number, lines: readonly St
     </section>
     <section class="panel" aria-labelledby="per-course-h">
       <h2 id="per-course-h">Progress per course</h2>
-      <div class="chart" style="height:${Math.max(160, courses.length * 36 + 60)}px">
+      <div class="chart" data-height="${Math.max(160, courses.length * 36 + 60)}">
         <canvas
           data-chart="progress-data"
           role="img"

@@ -12,7 +12,7 @@ import {
 } from '../integrations/integrations.repository.js';
 import { safeEqual, sha256 } from '../secrets.js';
 import { getSealedSigningKey, putSealedSigningKeyOnce } from './xapi.keys.repository.js';
-import { createFailureLimiter, type FailureLimiter } from './xapi.ratelimit.js';
+import { createFailureLimiter, type FailureLimiter } from '../failure-limiter.js';
 import {
   credentialsUsable,
   parseBasic,

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { forEachEngine, createTestContext, type TestContext } from '../helpers/engines.js';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox.server.js';
 import { mapCourse } from '../../src/catalog/catalog.mapping.js';
-import { createIntegrationFor } from '../../src/catalog/catalog.bootstrap.js';
+import { createIntegrationFor } from '../helpers/integration.js';
 
 const COURSES = 600;
 

@@ -7,7 +7,7 @@ import { startSandbox, type Sandbox } from '../../sandbox/sandbox.server.js';
 import { createOpenSesameClient } from '../../src/opensesame/opensesame.client.js';
 import { createLogger } from '../../src/logger.js';
 import { runSync, type SyncSummary } from '../../src/catalog/catalog.sync.js';
-import { createIntegrationFor } from '../../src/catalog/catalog.bootstrap.js';
+import { createIntegrationFor } from '../helpers/integration.js';
 import { mapCourse } from '../../src/catalog/catalog.mapping.js';
 import type { FaultKnobs } from '../../sandbox/sandbox.faults.js';
 

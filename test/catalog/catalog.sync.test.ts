@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { forEachEngine, createTestContext, type TestContext } from '../helpers/engines.js';
 import { runSync } from '../../src/catalog/catalog.sync.js';
 import { confirmHeldArchives, rejectHeldArchives } from '../../src/catalog/catalog.holds.js';
-import { createIntegrationFor } from '../../src/catalog/catalog.bootstrap.js';
+import { createIntegrationFor } from '../helpers/integration.js';
 import { listRunErrors, listRuns } from '../../src/catalog/sync-runs.repository.js';
 import { getIntegration } from '../../src/integrations/integrations.repository.js';
 import { fakeCatalogue, fakeClientFactory, fakeItem, type FakeCatalogue } from './fake-client.js';

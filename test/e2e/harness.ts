@@ -64,7 +64,8 @@ export async function startServer(env: Record<string, string>): Promise<Server> 
   };
 }
 
-export type Browser = { context: BrowserContext; close(): Promise<void> };
+/** `violations`: what the browser reported blocked by a Content-Security-Policy, on any page. */
+export type Browser = { context: BrowserContext; violations: string[]; close(): Promise<void> };
 
 /** A fresh browser profile each time: nothing carries over between runs. */
 export async function startBrowser(): Promise<Browser> {
@@ -84,8 +85,13 @@ export async function startBrowser(): Promise<Browser> {
     ],
   });
   context.setDefaultTimeout(20_000);
+  const violations: string[] = [];
+  context.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
   return {
     context,
+    violations,
     async close() {
       await context.close();
       fs.rmSync(profile, { recursive: true, force: true });

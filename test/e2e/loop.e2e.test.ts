@@ -227,11 +227,63 @@ describe('the whole loop in a browser', { timeout: 240_000 }, () => {
       hasText: 'Lea Learner',
     });
     assert.match((await learners.first().textContent()) ?? '', /success/);
-    await page.waitForFunction(() => document.querySelectorAll('canvas[data-chart]').length === 2);
+    // Both charts drawn by Chart.js under the page's Content-Security-Policy.
+    await page.waitForFunction(() => {
+      const charts = Array.from(document.querySelectorAll('canvas[data-chart]'));
+      const lib = (window as { Chart?: { getChart(c: Element): unknown } }).Chart;
+      return charts.length === 2 && charts.every((c) => lib?.getChart(c) !== undefined);
+    });
     await screenshot(page, '13-statistics');
     await page.goto(`${server.url}/groups/${ids.content}/stats/unmatched`);
     await page.getByRole('heading', { name: 'Unmatched statements' }).waitFor();
     await screenshot(page, '14-unmatched');
     await page.close();
+  });
+
+  it('an author builds a path and enrols the learner, who sees its steps on a phone', async () => {
+    const [first, second] = courses as [{ id: string; name: string }, { id: string; name: string }];
+    const page = await newSession(browser);
+    await signIn(page, 'author@acme.test');
+    await page.goto(`${server.url}/groups/${ids.sales}/paths`);
+    await page.getByLabel('New path name').fill('Sales basics');
+    await page.getByRole('button', { name: 'Create path' }).click();
+    await page.getByRole('heading', { name: 'Sales basics' }).waitFor();
+    for (const course of [first, second]) {
+      await page.getByLabel('Find a course').fill(course.name);
+      await page.getByRole('button', { name: 'Search', exact: true }).click();
+      await page.getByRole('button', { name: `Add ${course.name}`, exact: true }).click();
+      await page.locator('ol.steps').getByRole('link', { name: course.name, exact: true }).waitFor();
+    }
+    await page.getByRole('button', { name: `Move up ${second.name}`, exact: true }).click();
+    await page
+      .locator('ol.steps > li')
+      .first()
+      .getByRole('link', { name: second.name, exact: true })
+      .waitFor();
+    await page.getByLabel(/Lea Learner/).check();
+    await page.getByRole('button', { name: 'Enrol' }).click();
+    await page.getByText('Learners enrolled.').waitFor();
+    await screenshot(page, '15-path-editor');
+    await page.close();
+
+    const phone = await newSession(browser);
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await signIn(phone, 'learner@acme.test');
+    await phone.getByRole('link', { name: 'My paths' }).click();
+    const steps = phone.locator('ol.steps > li');
+    // The first course was completed in the program: completion is about the course, not the entry.
+    await steps.nth(1).getByText('Completed').waitFor();
+    await steps
+      .nth(0)
+      .getByRole('button', { name: `START ${second.name}`, exact: true })
+      .waitFor();
+    const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `no sideways scrolling on a phone (${width}px)`);
+    await screenshot(phone, '16-my-paths-phone');
+    await phone.close();
+  });
+
+  it('no page had anything blocked by its Content-Security-Policy', () => {
+    assert.deepEqual(browser.violations, []);
   });
 });

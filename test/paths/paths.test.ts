@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createTestApp, forEachEngine, type TestApp } from '../helpers/engines.js';
 import { archive, buildWorld, type World } from '../helpers/courses-world.js';
 import type { SeededUser } from '../../src/platform/platform.seed.js';
-import { completionRate, sequenceStates } from '../../src/paths/sequence.rules.js';
+import { completionRate, moveItem, sequenceStates } from '../../src/paths/sequence.rules.js';
 
 describe('sequence rules', () => {
   const item = (completed: boolean, launched = false, unlocksNextOnLaunch = false) => ({
@@ -37,6 +37,13 @@ describe('sequence rules', () => {
     assert.deepEqual(sequenceStates([item(false, true, false), item(false)]), ['in_progress', 'locked']);
     assert.equal(completionRate(['completed', 'available', 'locked']), 33);
     assert.equal(completionRate([]), 0);
+  });
+  it('moves an item by one place, and not past either end', () => {
+    assert.deepEqual(moveItem(['a', 'b', 'c'], 'c', 'up'), ['a', 'c', 'b']);
+    assert.deepEqual(moveItem(['a', 'b', 'c'], 'a', 'down'), ['b', 'a', 'c']);
+    assert.equal(moveItem(['a', 'b'], 'a', 'up'), undefined);
+    assert.equal(moveItem(['a', 'b'], 'b', 'down'), undefined);
+    assert.equal(moveItem(['a', 'b'], 'x', 'up'), undefined);
   });
 });
 

@@ -69,6 +69,46 @@ forEachEngine('platform auth', (engine) => {
     }
   });
 
+  it('slows password guessing: 10 failures a minute per e-mail, then 429 with Retry-After, even for the right password', async () => {
+    await seedUser(t.ctx, { email: 'carol@example.test', name: 'Carol', password: PASSWORD });
+    const attempt = (email: string, password: string, remoteAddress = '10.0.0.1') =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email, password },
+        remoteAddress,
+      });
+    for (let i = 0; i < 10; i++)
+      assert.equal((await attempt('carol@example.test', `guess ${i}`)).statusCode, 401);
+    // From another address too: the limit is the account's.
+    const blocked = await attempt('CAROL@example.test', PASSWORD, '10.0.0.2');
+    assert.equal(blocked.statusCode, 429);
+    assert.equal(blocked.json().error.code, 'too_many_sign_in_attempts');
+    assert.ok(Number(blocked.headers['retry-after']) > 0 && Number(blocked.headers['retry-after']) <= 60);
+    // Other accounts are not locked out by it.
+    assert.equal((await attempt('ann.smith@example.test', PASSWORD, '10.0.0.2')).statusCode, 200);
+    clock.advance(61_000);
+    assert.equal((await attempt('carol@example.test', PASSWORD)).statusCode, 200);
+  });
+
+  it('slows guessing from one address across accounts: 30 failures a minute', async () => {
+    for (let i = 0; i < 30; i++)
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: `nobody${i}@example.test`, password: 'x' },
+        remoteAddress: '10.9.9.9',
+      });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'ann.smith@example.test', password: PASSWORD },
+      remoteAddress: '10.9.9.9',
+    });
+    assert.equal(res.statusCode, 429);
+    clock.advance(61_000);
+  });
+
   it('answers 401 authentication_required without credentials', async () => {
     const res = await t.app.inject({ url: '/api/v1/me' });
     assert.equal(res.statusCode, 401);

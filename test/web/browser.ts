@@ -9,6 +9,13 @@ export class PageClient {
   last: Page | undefined;
   constructor(private readonly app: FastifyInstance) {}
 
+  /** Signs in with a session cookie made by `seedSession` (`name=value`). */
+  useCookie(cookie: string): this {
+    const [name, ...value] = cookie.split('=');
+    if (name) this.cookies.set(name, value.join('='));
+    return this;
+  }
+
   private keep(res: LightMyRequestResponse): Page {
     for (const c of res.cookies) {
       if (c.value === '' || (c.expires && c.expires.getTime() < Date.now())) this.cookies.delete(c.name);

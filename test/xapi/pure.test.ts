@@ -6,7 +6,7 @@ import { sameStatement } from '../../src/xapi/xapi.equivalence.js';
 import { formatIds, prepareStatement } from '../../src/xapi/xapi.statement.js';
 import { credentialsUsable, parseBasic, parseScope } from '../../src/xapi/xapi.credentials.js';
 import { parseStatementQuery } from '../../src/xapi/xapi.query.js';
-import { createFailureLimiter } from '../../src/xapi/xapi.ratelimit.js';
+import { createFailureLimiter } from '../../src/failure-limiter.js';
 
 const s = {
   actor: { mbox: 'mailto:a@b.c' },

@@ -57,7 +57,9 @@ if (poll) {
   tick();
 }
 
-// 3. Charts: <canvas data-chart="id-of-json-script"> drawn with Chart.js when it is loaded.
+// 3. Charts: <canvas data-chart="id-of-json-script"> drawn with Chart.js when it is loaded. A chart
+// box's height comes as data-height (pixels): style attributes are refused by the page's CSP.
+for (const box of document.querySelectorAll('[data-height]')) box.style.height = `${box.dataset.height}px`;
 if (window.Chart) {
   window.Chart.defaults.animation = false;
   for (const canvas of document.querySelectorAll('canvas[data-chart]')) {

@@ -1,4 +1,4 @@
-// Failed authentications are limited per client id and per address (fixed windows, in memory):
+// Failed authentications are limited per key (a client id, an e-mail, an address; fixed windows, in memory):
 // enough to make guessing a secret slow; a multi-instance deployment multiplies the allowance by
 // the number of instances, which is acceptable for this purpose.
 export type FailureLimiter = {
