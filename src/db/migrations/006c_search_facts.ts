@@ -71,43 +71,43 @@ async function postgresFacts(db: Kysely<unknown>): Promise<void> {
     ADD COLUMN integration_id text,
     ADD COLUMN owner_group_id text,
     ADD COLUMN subjects text[] NOT NULL DEFAULT '{}'`.execute(db);
-  // Same reading of the JSON list as course_subjects (migration 006): distinct, anything not a list is none.
-  await sql`CREATE FUNCTION sb_subject_array(subjects text) RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
-      SELECT CASE WHEN subjects IS NOT NULL AND left(ltrim(subjects), 1) = '['
-        THEN ARRAY(SELECT DISTINCT s FROM jsonb_array_elements_text(subjects::jsonb) AS s ORDER BY 1)
-        ELSE '{}'::text[] END
-    $$`.execute(db);
   // The tsvector and course_subjects are rewritten only when their text changed: archiving a course
-  // (a sync archives thousands at once) touches the facts alone.
+  // (a sync archives thousands at once) touches the facts alone. Subjects: the same reading of the
+  // JSON list as course_subjects (migration 006), parsed once for both (distinct; not a list: none).
   await sql`CREATE OR REPLACE FUNCTION sb_course_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE text_changed boolean := TG_OP = 'INSERT'
-        OR NEW.name IS DISTINCT FROM OLD.name OR NEW.description IS DISTINCT FROM OLD.description
-        OR NEW.subjects IS DISTINCT FROM OLD.subjects OR NEW.author IS DISTINCT FROM OLD.author;
+      DECLARE
+        subjects_changed boolean := TG_OP = 'INSERT' OR NEW.subjects IS DISTINCT FROM OLD.subjects;
+        subject_list text[];
       BEGIN
-        IF text_changed THEN
-          INSERT INTO course_search (course_id, tsv, archived, lang, content_type, source, duration_minutes,
-              name, integration_id, owner_group_id, subjects)
-            VALUES (NEW.id, sb_course_tsv(NEW.name, NEW.description, NEW.subjects, NEW.author), NEW.archived,
-              NEW.lang, NEW.content_type, NEW.source, NEW.duration_minutes, NEW.name, NEW.integration_id,
-              NEW.owner_group_id, sb_subject_array(NEW.subjects))
-            ON CONFLICT (course_id) DO UPDATE SET tsv = EXCLUDED.tsv, archived = EXCLUDED.archived,
-              lang = EXCLUDED.lang, content_type = EXCLUDED.content_type, source = EXCLUDED.source,
-              duration_minutes = EXCLUDED.duration_minutes, name = EXCLUDED.name,
-              integration_id = EXCLUDED.integration_id, owner_group_id = EXCLUDED.owner_group_id,
-              subjects = EXCLUDED.subjects;
-        ELSE
+        IF TG_OP = 'UPDATE' AND NOT subjects_changed AND NEW.name IS NOT DISTINCT FROM OLD.name
+            AND NEW.description IS NOT DISTINCT FROM OLD.description AND NEW.author IS NOT DISTINCT FROM OLD.author THEN
           UPDATE course_search SET archived = NEW.archived, lang = NEW.lang, content_type = NEW.content_type,
               source = NEW.source, duration_minutes = NEW.duration_minutes,
               integration_id = NEW.integration_id, owner_group_id = NEW.owner_group_id
             WHERE course_id = NEW.id;
+          RETURN NULL;
         END IF;
-        IF TG_OP = 'UPDATE' AND NEW.subjects IS DISTINCT FROM OLD.subjects THEN
-          DELETE FROM course_subjects WHERE course_id = NEW.id;
+        IF NEW.subjects IS NOT NULL AND left(ltrim(NEW.subjects), 1) = '[' THEN
+          SELECT coalesce(array_agg(DISTINCT s ORDER BY s), '{}') INTO subject_list
+            FROM jsonb_array_elements_text(NEW.subjects::jsonb) AS s;
+        ELSE
+          subject_list := '{}';
         END IF;
-        IF (TG_OP = 'INSERT' OR NEW.subjects IS DISTINCT FROM OLD.subjects)
-            AND NEW.subjects IS NOT NULL AND NEW.subjects <> '' AND left(ltrim(NEW.subjects), 1) = '[' THEN
-          INSERT INTO course_subjects (course_id, subject)
-            SELECT DISTINCT NEW.id, s FROM jsonb_array_elements_text(NEW.subjects::jsonb) AS s
+        INSERT INTO course_search (course_id, tsv, archived, lang, content_type, source, duration_minutes,
+            name, integration_id, owner_group_id, subjects)
+          VALUES (NEW.id, sb_course_tsv(NEW.name, NEW.description, NEW.subjects, NEW.author), NEW.archived,
+            NEW.lang, NEW.content_type, NEW.source, NEW.duration_minutes, NEW.name, NEW.integration_id,
+            NEW.owner_group_id, subject_list)
+          ON CONFLICT (course_id) DO UPDATE SET tsv = EXCLUDED.tsv, archived = EXCLUDED.archived,
+            lang = EXCLUDED.lang, content_type = EXCLUDED.content_type, source = EXCLUDED.source,
+            duration_minutes = EXCLUDED.duration_minutes, name = EXCLUDED.name,
+            integration_id = EXCLUDED.integration_id, owner_group_id = EXCLUDED.owner_group_id,
+            subjects = EXCLUDED.subjects;
+        IF subjects_changed THEN
+          IF TG_OP = 'UPDATE' THEN
+            DELETE FROM course_subjects WHERE course_id = NEW.id;
+          END IF;
+          INSERT INTO course_subjects (course_id, subject) SELECT NEW.id, unnest(subject_list)
             ON CONFLICT DO NOTHING;
         END IF;
         RETURN NULL;
@@ -121,7 +121,8 @@ async function postgresFacts(db: Kysely<unknown>): Promise<void> {
     .execute(db);
   await sql`UPDATE course_search s SET archived = c.archived, lang = c.lang, content_type = c.content_type,
       source = c.source, duration_minutes = c.duration_minutes, name = c.name, integration_id = c.integration_id,
-      owner_group_id = c.owner_group_id, subjects = sb_subject_array(c.subjects)
+      owner_group_id = c.owner_group_id,
+      subjects = ARRAY(SELECT cs.subject FROM course_subjects cs WHERE cs.course_id = c.id ORDER BY 1)
     FROM courses c WHERE c.id = s.course_id`.execute(db);
   // Browsing: unarchived courses by name, walked in order and stopped after the page.
   await sql`CREATE INDEX course_search_browse_idx ON course_search (archived, name, course_id)`.execute(db);
