@@ -3,56 +3,30 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireUser } from '../platform/guards.js';
 import { IdParams, SECURITY, errors } from '../platform/platform.schemas.js';
-import { CourseSummarySchema } from '../search/search.mapping.js';
+import {
+  AddCourseBody,
+  CreateHeadBody,
+  HeadFields,
+  LearnerFields,
+  ProgressSchema,
+  learnerProgressFields,
+  learnersSummaryFields,
+  sequenceItemSchema,
+} from './sequence.schemas.js';
 import * as paths from './paths.service.js';
 
 const tags = ['paths'];
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
-export const ItemStateSchema = Type.Union([
-  Type.Literal('completed'),
-  Type.Literal('in_progress'),
-  Type.Literal('available'),
-  Type.Literal('locked'),
-]);
-const StepSchema = Type.Intersect([
-  CourseSummarySchema,
-  Type.Object({
-    position: Type.Integer(),
-    archived: Type.Boolean({ description: 'Archived courses stay in the paths that hold them' }),
-    state: Type.Optional(ItemStateSchema),
-  }),
-]);
-const PathHead = {
-  id: Type.String(),
-  groupId: Type.String(),
-  name: Type.String(),
-  description: Nullable(Type.String()),
-  createdAt: Type.String(),
-};
-const PathSchema = Type.Object({
-  ...PathHead,
-  steps: Type.Array(StepSchema),
-  progress: Type.Optional(Type.Object({ completionRate: Type.Integer() })),
-});
+const StepSchema = sequenceItemSchema('Archived courses stay in the paths that hold them');
+const PathSchema = Type.Object({ ...HeadFields, steps: Type.Array(StepSchema), progress: ProgressSchema });
 const PathStatsSchema = Type.Object({
   pathId: Type.String(),
   steps: Type.Integer(),
-  learners: Type.Integer(),
-  completedLearners: Type.Integer(),
-  completionRate: Type.Integer({ description: 'Share of enrolled learners who completed every step, %' }),
+  ...learnersSummaryFields('Share of enrolled learners who completed every step, %'),
   rows: Type.Array(
     Type.Object({
-      userId: Type.String(),
-      name: Type.String(),
-      email: Type.String(),
-      enrolledAt: Type.String(),
+      ...LearnerFields,
       completedSteps: Type.Integer(),
-      completionRate: Type.Integer(),
-      completed: Type.Boolean(),
-      lastActivityAt: Type.Union([Type.String(), Type.Null()]),
-      timeSpentMs: Type.Union([Type.Number(), Type.Null()], {
-        description: 'Plays after the integration was set up',
-      }),
+      ...learnerProgressFields('Plays after the integration was set up'),
     }),
   ),
 });
@@ -68,10 +42,7 @@ export const pathsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Create a path in a group (admin or author)',
         security: SECURITY,
         params: IdParams,
-        body: Type.Object({
-          name: Type.String({ minLength: 1, maxLength: 200 }),
-          description: Type.Optional(Nullable(Type.String({ maxLength: 5000 }))),
-        }),
+        body: CreateHeadBody,
         response: { 201: PathSchema, ...errors(400, 401, 403, 404) },
       },
     },
@@ -90,7 +61,7 @@ export const pathsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security: SECURITY,
         params: IdParams,
         response: {
-          200: Type.Object({ paths: Type.Array(Type.Object(PathHead)) }),
+          200: Type.Object({ paths: Type.Array(Type.Object(HeadFields)) }),
           ...errors(401, 403, 404),
         },
       },
@@ -135,7 +106,7 @@ export const pathsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'An archived course answers 409 course_archived; one already in the path 409 course_already_in_path.',
         security: SECURITY,
         params: IdParams,
-        body: Type.Object({ courseId: Type.String({ minLength: 1 }) }),
+        body: AddCourseBody,
         response: { 201: PathSchema, ...errors(400, 401, 403, 404, 409) },
       },
     },

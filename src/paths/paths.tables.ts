@@ -1,30 +1,13 @@
 // Paths (migration 006): ordered steps, each a course; learners enrolled. Linear: a step unlocks
 // when every step before it is completed (read from attempts, never stored).
-export interface PathsTable {
-  id: string;
-  group_id: string;
-  name: string;
-  description: string | null;
-  created_by: string | null;
-  created_at: string;
-  updated_at: string;
-}
+import type { EnrolmentColumns, SequenceHeadTable, SequenceItemColumns } from './sequence.tables.js';
 
-export interface PathStepsTable {
-  path_id: string;
-  /** 0-based, dense: steps are appended, reordered or removed by rewriting the path's rows. */
-  position: number;
-  course_id: string;
-  added_by: string | null;
-  added_at: string;
-}
+export type PathsTable = SequenceHeadTable;
 
-export interface PathEnrolmentsTable {
-  path_id: string;
-  user_id: string;
-  enrolled_by: string | null;
-  enrolled_at: string;
-}
+/** Steps are appended, reordered or removed by rewriting the path's rows. */
+export type PathStepsTable = SequenceItemColumns & { path_id: string };
+
+export type PathEnrolmentsTable = EnrolmentColumns & { path_id: string };
 
 export interface PathsTables {
   paths: PathsTable;

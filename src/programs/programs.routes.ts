@@ -1,27 +1,25 @@
 // Program templates and sessions under /api/v1, and the course usage view.
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireUser } from '../platform/guards.js';
 import { IdParams, SECURITY, errors } from '../platform/platform.schemas.js';
-import { CourseSummarySchema } from '../search/search.mapping.js';
-import { ItemStateSchema } from '../paths/paths.routes.js';
+import {
+  AddCourseBody,
+  CreateHeadBody,
+  HeadFields,
+  LearnerFields,
+  Nullable,
+  ProgressSchema,
+  learnerProgressFields,
+  learnersSummaryFields,
+  sequenceItemSchema,
+} from '../paths/sequence.schemas.js';
 import * as programs from './programs.service.js';
 import { courseUsage } from './usage.service.js';
 
 const tags = ['programs'];
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-const BlockSchema = Type.Intersect([
-  CourseSummarySchema,
-  Type.Object({ position: Type.Integer(), archived: Type.Boolean(), state: Type.Optional(ItemStateSchema) }),
-]);
-const TemplateHead = {
-  id: Type.String(),
-  groupId: Type.String(),
-  name: Type.String(),
-  description: Nullable(Type.String()),
-  createdAt: Type.String(),
-};
-const TemplateSchema = Type.Object({ ...TemplateHead, blocks: Type.Array(BlockSchema) });
+const BlockSchema = sequenceItemSchema();
+const TemplateSchema = Type.Object({ ...HeadFields, blocks: Type.Array(BlockSchema) });
 const SessionHead = {
   id: Type.String(),
   templateId: Type.String(),
@@ -33,16 +31,12 @@ const SessionHead = {
 const SessionSchema = Type.Object({
   ...SessionHead,
   blocks: Type.Array(BlockSchema),
-  progress: Type.Optional(Type.Object({ completionRate: Type.Integer() })),
+  progress: ProgressSchema,
 });
 const UserIds = Type.Array(Type.String({ minLength: 1 }), { maxItems: 1000 });
 
 export const programsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const ctx = app.ctx;
-  const body = Type.Object({
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    description: Type.Optional(Nullable(Type.String({ maxLength: 5000 }))),
-  });
 
   app.post(
     '/api/v1/groups/:id/programs',
@@ -52,7 +46,7 @@ export const programsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Create a program template in a group (admin or author)',
         security: SECURITY,
         params: IdParams,
-        body,
+        body: CreateHeadBody,
         response: { 201: TemplateSchema, ...errors(400, 401, 403, 404) },
       },
     },
@@ -73,7 +67,7 @@ export const programsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security: SECURITY,
         params: IdParams,
         response: {
-          200: Type.Object({ programs: Type.Array(Type.Object(TemplateHead)) }),
+          200: Type.Object({ programs: Type.Array(Type.Object(HeadFields)) }),
           ...errors(401, 403, 404),
         },
       },
@@ -106,7 +100,7 @@ export const programsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: 'An archived course answers 409 course_archived.',
         security: SECURITY,
         params: IdParams,
-        body: Type.Object({ courseId: Type.String({ minLength: 1 }) }),
+        body: AddCourseBody,
         response: { 201: TemplateSchema, ...errors(400, 401, 403, 404, 409) },
       },
     },
@@ -221,21 +215,13 @@ export const programsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           200: Type.Object({
             sessionId: Type.String(),
             blocks: Type.Integer(),
-            learners: Type.Integer(),
-            completedLearners: Type.Integer(),
-            completionRate: Type.Integer(),
+            ...learnersSummaryFields(),
             rows: Type.Array(
               Type.Object({
-                userId: Type.String(),
-                name: Type.String(),
-                email: Type.String(),
-                enrolledAt: Type.String(),
+                ...LearnerFields,
                 unlockedBlocks: Type.Integer(),
                 completedBlocks: Type.Integer(),
-                completionRate: Type.Integer(),
-                completed: Type.Boolean(),
-                lastActivityAt: Type.Union([Type.String(), Type.Null()]),
-                timeSpentMs: Type.Union([Type.Number(), Type.Null()]),
+                ...learnerProgressFields(),
               }),
             ),
           }),

@@ -1,28 +1,42 @@
 // Program templates (authors build them from courses they can see) and sessions (admins, coaches
 // and authors run them for the group's members from a start date). In a session, launching a
 // synced course unlocks the next block at once, whatever its result (the seed); a platform course
-// unlocks the next block when completed.
+// unlocks the next block when completed. What programs share with paths is in
+// paths/sequence.service.ts.
 import crypto from 'node:crypto';
 import type { AppContext } from '../context.js';
-import { Conflict, Forbidden, Invalid, NotFound } from '../errors.js';
-import { userGroupRoles } from '../platform/access.js';
-import { assertAction, assertCourseAddable, assertRoles, hasRoles } from '../search/course.access.js';
+import { Conflict, Invalid, NotFound } from '../errors.js';
+import { assertAction, assertRoles } from '../search/course.access.js';
 import type { Viewer } from '../search/search.scope.repository.js';
-import { toCourseSummary, type CourseSummary } from '../search/search.mapping.js';
-import { courseActivity, entryActivity } from '../paths/learner-activity.repository.js';
-import { completionRate, isSyncedCourse, sequenceStates, type ItemState } from '../paths/sequence.rules.js';
-import { ENROL_ROLES } from '../paths/paths.service.js';
+import { completionRate, isSyncedCourse, type ItemState } from '../paths/sequence.rules.js';
+import {
+  PROGRAM_ITEMS,
+  SESSION_LEARNERS,
+  enrol,
+  isEnrolled,
+  listItems,
+} from '../paths/sequence.repository.js';
+import {
+  ENROL_ROLES,
+  addItem,
+  assertMembers,
+  createHead,
+  enrolMembers,
+  headView,
+  itemView,
+  learnerItemStates,
+  learnerOrReader,
+  learnersProgress,
+  learnersSummary,
+  listHeads,
+  requireHead,
+  type HeadView,
+  type ItemView,
+} from '../paths/sequence.service.js';
 import * as repo from './programs.repository.js';
 
-export type BlockView = CourseSummary & { position: number; archived: boolean; state?: ItemState };
-export type TemplateView = {
-  id: string;
-  groupId: string;
-  name: string;
-  description: string | null;
-  createdAt: string;
-  blocks: BlockView[];
-};
+export type BlockView = ItemView;
+export type TemplateView = HeadView & { blocks: BlockView[] };
 export type SessionView = {
   id: string;
   templateId: string;
@@ -34,10 +48,13 @@ export type SessionView = {
   progress?: { completionRate: number };
 };
 
+/** The error words of the checks programs share with paths. */
+const WHOSE = 'program’s';
+
 export async function requireTemplate(ctx: AppContext, id: string): Promise<repo.TemplateRow> {
-  const t = await repo.getTemplate(ctx.db, id);
-  if (!t) throw NotFound('program_not_found', `No program template ${id}.`);
-  return t;
+  return requireHead(ctx, PROGRAM_ITEMS, id, () =>
+    NotFound('program_not_found', `No program template ${id}.`),
+  );
 }
 
 export async function requireSession(
@@ -55,46 +72,26 @@ export async function createTemplate(
   groupId: string,
   input: { name: string; description?: string | null | undefined },
 ): Promise<TemplateView> {
-  await assertAction(ctx, who, groupId, 'course.author');
-  const now = ctx.clock.now().toISOString();
-  const row: repo.TemplateRow = {
-    id: crypto.randomUUID(),
-    group_id: groupId,
-    name: input.name,
-    description: input.description ?? null,
-    created_by: who.userId,
-    created_at: now,
-    updated_at: now,
-  };
-  await repo.insertTemplate(ctx.db, row);
-  return { ...templateHead(row), blocks: [] };
+  const row = await createHead(ctx, who, PROGRAM_ITEMS, groupId, input);
+  return { ...headView(row), blocks: [] };
 }
 
-export async function listTemplates(ctx: AppContext, who: Viewer, groupId: string) {
-  await assertAction(ctx, who, groupId, 'group.read');
-  return (await repo.listGroupTemplates(ctx.db, groupId)).map(templateHead);
+export async function listTemplates(ctx: AppContext, who: Viewer, groupId: string): Promise<HeadView[]> {
+  return listHeads(ctx, who, PROGRAM_ITEMS, groupId);
 }
 
 export async function getTemplateView(ctx: AppContext, who: Viewer, id: string): Promise<TemplateView> {
   const t = await requireTemplate(ctx, id);
   await assertAction(ctx, who, t.group_id, 'group.read');
-  const blocks = await repo.listBlocks(ctx.db, id);
-  return { ...templateHead(t), blocks: blocks.map((b) => blockView(b)) };
+  const blocks = await listItems(ctx.db, PROGRAM_ITEMS, id);
+  return { ...headView(t), blocks: blocks.map((b) => itemView(b)) };
 }
 
 export async function addBlock(ctx: AppContext, who: Viewer, templateId: string, courseId: string) {
   const t = await requireTemplate(ctx, templateId);
-  await assertAction(ctx, who, t.group_id, 'course.author');
-  await assertCourseAddable(ctx, who, courseId);
-  const added = await repo.appendBlock(
-    ctx.db,
-    templateId,
-    courseId,
-    who.userId,
-    ctx.clock.now().toISOString(),
+  await addItem(ctx, who, PROGRAM_ITEMS, t, courseId, () =>
+    Conflict('course_already_in_program', 'This course is already a block of the program.'),
   );
-  if (added === 'duplicate')
-    throw Conflict('course_already_in_program', 'This course is already a block of the program.');
   return getTemplateView(ctx, who, templateId);
 }
 
@@ -109,7 +106,7 @@ export async function createSession(
   const startsAt = new Date(input.startsAt);
   if (Number.isNaN(startsAt.getTime())) throw Invalid('invalid_start_date', 'startsAt is not a date.');
   const learners = [...new Set(input.learnerIds ?? [])];
-  await assertMembers(ctx, t.group_id, learners);
+  await assertMembers(ctx, t.group_id, learners, WHOSE);
   const now = ctx.clock.now().toISOString();
   const row: repo.SessionRow = {
     id: crypto.randomUUID(),
@@ -121,7 +118,7 @@ export async function createSession(
   };
   await ctx.db.transaction().execute(async (trx) => {
     await repo.insertSession(trx, row);
-    await repo.enrol(trx, row.id, learners, who.userId, now);
+    await enrol(trx, SESSION_LEARNERS, row.id, learners, who.userId, now);
   });
   return sessionViewFor(ctx, row, t, undefined);
 }
@@ -140,17 +137,14 @@ export async function enrolSessionLearners(
   userIds: string[],
 ) {
   const { session, template } = await requireSession(ctx, sessionId);
-  await assertRoles(ctx, who, template.group_id, ENROL_ROLES);
-  const unique = [...new Set(userIds)];
-  await assertMembers(ctx, template.group_id, unique);
-  await repo.enrol(ctx.db, session.id, unique, who.userId, ctx.clock.now().toISOString());
+  const target = { ownerId: session.id, groupId: template.group_id, whose: WHOSE };
+  await enrolMembers(ctx, who, SESSION_LEARNERS, target, userIds);
 }
 
 export async function getSessionView(ctx: AppContext, who: Viewer, sessionId: string): Promise<SessionView> {
   const { session, template } = await requireSession(ctx, sessionId);
-  const enrolled = await repo.isEnrolled(ctx.db, sessionId, who.userId);
-  if (!enrolled) await assertAction(ctx, who, template.group_id, 'group.read');
-  return sessionViewFor(ctx, session, template, enrolled ? who.userId : undefined);
+  const learnerId = await learnerOrReader(ctx, who, SESSION_LEARNERS, sessionId, template.group_id);
+  return sessionViewFor(ctx, session, template, learnerId);
 }
 
 export async function sessionsOfLearner(ctx: AppContext, who: Viewer): Promise<SessionView[]> {
@@ -167,72 +161,45 @@ export async function learnerBlockStates(
   session: repo.SessionRow,
   userId: string,
 ): Promise<{ blocks: repo.BlockRow[]; states: ItemState[] }> {
-  const blocks = await repo.listBlocks(ctx.db, session.template_id);
-  const activity = await courseActivity(
-    ctx.db,
+  const entry = { type: 'program', id: session.id } as const;
+  const { items, states } = await learnerItemStates(
+    ctx,
+    PROGRAM_ITEMS,
+    session.template_id,
     userId,
-    blocks.map((b) => b.id),
-    { type: 'program', id: session.id },
+    entry,
+    isSyncedCourse,
   );
-  const states = sequenceStates(
-    blocks.map((b) => ({
-      completed: activity.get(b.id)?.completed ?? false,
-      launched: activity.get(b.id)?.launched ?? false,
-      unlocksNextOnLaunch: isSyncedCourse(b),
-    })),
-  );
-  return { blocks, states };
+  return { blocks: items, states };
 }
 
 export async function isSessionLearner(ctx: AppContext, sessionId: string, userId: string): Promise<boolean> {
-  return repo.isEnrolled(ctx.db, sessionId, userId);
+  return isEnrolled(ctx.db, SESSION_LEARNERS, sessionId, userId);
 }
 
 /** Per learner progress in a session, for the group's admins, coaches and authors. */
 export async function sessionStats(ctx: AppContext, who: Viewer, sessionId: string) {
   const { session, template } = await requireSession(ctx, sessionId);
-  if (!(await hasRoles(ctx, who, template.group_id, ENROL_ROLES)))
-    throw Forbidden('insufficient_role', 'Session statistics need the admin, coach or author role.');
-  const learners = await repo.listEnrolled(ctx.db, sessionId);
-  const activity = await entryActivity(ctx.db, { type: 'program', id: sessionId });
-  const rows = [];
-  for (const l of learners) {
-    const { states } = await learnerBlockStates(ctx, session, l.user_id);
-    rows.push({
-      userId: l.user_id,
-      name: l.name,
-      email: l.email,
-      enrolledAt: l.enrolled_at,
-      unlockedBlocks: states.filter((s) => s !== 'locked').length,
-      completedBlocks: states.filter((s) => s === 'completed').length,
-      completionRate: completionRate(states),
-      completed: states.length > 0 && states.every((s) => s === 'completed'),
-      lastActivityAt: activity.get(l.user_id)?.lastActivityAt ?? null,
-      timeSpentMs: activity.get(l.user_id)?.timeSpentMs ?? null,
-    });
-  }
-  const done = rows.filter((r) => r.completed).length;
+  const target = { ownerId: sessionId, groupId: template.group_id, what: 'Session' };
+  const learners = await learnersProgress(
+    ctx,
+    who,
+    SESSION_LEARNERS,
+    target,
+    { type: 'program', id: sessionId },
+    async (userId) => (await learnerBlockStates(ctx, session, userId)).states,
+  );
+  const rows = learners.map(({ progress, states }) => ({
+    ...progress,
+    unlockedBlocks: states.filter((s) => s !== 'locked').length,
+    completedBlocks: states.filter((s) => s === 'completed').length,
+  }));
   return {
     sessionId,
-    blocks: (await repo.listBlocks(ctx.db, session.template_id)).length,
-    learners: rows.length,
-    completedLearners: done,
-    completionRate: rows.length === 0 ? 0 : Math.floor((100 * done) / rows.length),
+    blocks: (await listItems(ctx.db, PROGRAM_ITEMS, session.template_id)).length,
+    ...learnersSummary(rows),
     rows,
   };
-}
-
-async function assertMembers(ctx: AppContext, groupId: string, userIds: readonly string[]): Promise<void> {
-  const outsiders: string[] = [];
-  for (const id of userIds) if ((await userGroupRoles(ctx.db, id, groupId)).length === 0) outsiders.push(id);
-  if (outsiders.length > 0)
-    throw Invalid('not_a_group_member', 'Only members of the program’s group can be enrolled.', {
-      userIds: outsiders,
-    });
-}
-
-function templateHead(t: repo.TemplateRow) {
-  return { id: t.id, groupId: t.group_id, name: t.name, description: t.description, createdAt: t.created_at };
 }
 
 function sessionHead(s: repo.SessionRow, t: repo.TemplateRow, now: string) {
@@ -254,23 +221,14 @@ async function sessionViewFor(
 ): Promise<SessionView> {
   const head = sessionHead(session, template, ctx.clock.now().toISOString());
   if (learnerId === undefined) {
-    const blocks = await repo.listBlocks(ctx.db, session.template_id);
-    return { ...head, blocks: blocks.map((b) => blockView(b)) };
+    const blocks = await listItems(ctx.db, PROGRAM_ITEMS, session.template_id);
+    return { ...head, blocks: blocks.map((b) => itemView(b)) };
   }
   const { blocks, states } = await learnerBlockStates(ctx, session, learnerId);
   return {
     ...head,
     // Before the start date every block is locked for the learner.
-    blocks: blocks.map((b, i) => blockView(b, head.started ? states[i] : 'locked')),
+    blocks: blocks.map((b, i) => itemView(b, head.started ? states[i] : 'locked')),
     progress: { completionRate: completionRate(states) },
-  };
-}
-
-function blockView(b: repo.BlockRow, state?: ItemState): BlockView {
-  return {
-    ...toCourseSummary(b),
-    position: b.position,
-    archived: b.archived === 1,
-    ...(state ? { state } : {}),
   };
 }

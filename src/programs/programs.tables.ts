@@ -1,22 +1,10 @@
 // Program templates (ordered blocks, each a course) and sessions run from them (migration 006).
-export interface ProgramTemplatesTable {
-  id: string;
-  group_id: string;
-  name: string;
-  description: string | null;
-  created_by: string | null;
-  created_at: string;
-  updated_at: string;
-}
+import type { EnrolmentColumns, SequenceHeadTable, SequenceItemColumns } from '../paths/sequence.tables.js';
 
-export interface ProgramBlocksTable {
-  template_id: string;
-  /** 0-based, dense: blocks are appended, never reordered. */
-  position: number;
-  course_id: string;
-  added_by: string | null;
-  added_at: string;
-}
+export type ProgramTemplatesTable = SequenceHeadTable;
+
+/** Blocks are appended, never reordered. */
+export type ProgramBlocksTable = SequenceItemColumns & { template_id: string };
 
 export interface ProgramSessionsTable {
   id: string;
@@ -27,12 +15,7 @@ export interface ProgramSessionsTable {
   created_at: string;
 }
 
-export interface ProgramSessionLearnersTable {
-  session_id: string;
-  user_id: string;
-  enrolled_by: string | null;
-  enrolled_at: string;
-}
+export type ProgramSessionLearnersTable = EnrolmentColumns & { session_id: string };
 
 export interface ProgramsTables {
   program_templates: ProgramTemplatesTable;

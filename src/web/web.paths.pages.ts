@@ -6,8 +6,6 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requireGroupAction, requireUser } from '../platform/guards.js';
-import { listMembers } from '../platform/groups.repository.js';
-import { search } from '../search/search.service.js';
 import {
   addStep,
   createPath,
@@ -22,15 +20,12 @@ import {
 import { html } from './web.html.js';
 import { csrfField, sendPage } from './web.layout.js';
 import { groupNav } from './web.group-nav.js';
+import { findCourses, groupLearners, groupListPages } from './web.sequence.pages.js';
+import { CourseForm, LearnersForm, MoveForm, idParams } from './web.sequence.forms.js';
 import { when } from './web.format.js';
 import { actionButton, courseFinder, learnerPicker, sequenceList, viewerOf } from './web.sequence.view.js';
 
-const GroupParams = Type.Object({ groupId: Type.String({ minLength: 1, maxLength: 100 }) });
-const PathParams = Type.Object({ pathId: Type.String({ minLength: 1, maxLength: 100 }) });
-const CourseBody = Type.Object({
-  courseId: Type.String({ minLength: 1, maxLength: 100 }),
-  _csrf: Type.Optional(Type.String()),
-});
+const PathParams = idParams('pathId');
 
 /** What the editor says after an action (the redirect carries the key, never free text). */
 const NOTICES = new Map([
@@ -47,61 +42,17 @@ export async function pathPages(app: FastifyInstance): Promise<void> {
   const back = (pathId: string, notice: Notice, anchor: string) =>
     `/paths/${pathId}?notice=${notice}#${anchor}`;
 
-  r.get('/groups/:groupId/paths', { schema: { hide: true, params: GroupParams } }, async (request, reply) => {
-    const grant = await requireGroupAction(request, request.params.groupId, 'course.author');
-    const csrf = reply.generateCsrf();
-    const paths = await listPaths(ctx, viewerOf(grant.principal), grant.group.id);
-    const body = html`<h1>Paths</h1>
-      <p class="hint">
-        A path is a list of courses taken in order: each step opens when the one before is completed.
-      </p>
-      ${
-        paths.length === 0
-          ? html`<p>No path yet.</p>`
-          : html`<ul>
-              ${paths.map((p) => html`<li><a href="/paths/${p.id}">${p.name}</a> <span class="hint">created ${when(p.createdAt)}</span></li>`)}
-            </ul>`
-      }
-      <form method="post" action="/groups/${grant.group.id}/paths" class="panel">
-        ${csrfField(csrf)}
-        <label for="path-name">New path name</label>
-        <input id="path-name" name="name" type="text" required maxlength="200" />
-        <label for="path-description">Description <span class="hint">(optional)</span></label>
-        <textarea id="path-description" name="description" maxlength="5000" class="prose"></textarea>
-        <div class="actions"><button type="submit" class="primary">Create path</button></div>
-      </form>`;
-    return sendPage(reply, {
-      title: 'Paths',
-      principal: grant.principal,
-      csrf,
-      body: await groupNav(ctx, grant, 'paths', body),
-    });
+  groupListPages(app, {
+    section: 'paths',
+    title: 'Paths',
+    noun: 'path',
+    intro: html`<p class="hint">
+      A path is a list of courses taken in order: each step opens when the one before is completed.
+    </p>`,
+    description: true,
+    list: listPaths,
+    create: createPath,
   });
-
-  r.post(
-    '/groups/:groupId/paths',
-    {
-      preHandler: app.csrfProtection,
-      schema: {
-        hide: true,
-        params: GroupParams,
-        body: Type.Object({
-          name: Type.String({ minLength: 1, maxLength: 200 }),
-          description: Type.Optional(Type.String({ maxLength: 5000 })),
-          _csrf: Type.Optional(Type.String()),
-        }),
-      },
-    },
-    async (request, reply) => {
-      const principal = await requireUser(request);
-      const description = request.body.description?.trim();
-      const p = await createPath(ctx, viewerOf(principal), request.params.groupId, {
-        name: request.body.name.trim(),
-        description: description ? description : null,
-      });
-      return reply.redirect(`/paths/${p.id}`, 303);
-    },
-  );
 
   r.get(
     '/paths/:pathId',
@@ -122,10 +73,10 @@ export async function pathPages(app: FastifyInstance): Promise<void> {
       const grant = await requireGroupAction(request, p.groupId, 'course.author');
       const csrf = reply.generateCsrf();
       const q = request.query.q?.trim();
-      const found = q ? await search(ctx, who, { q, pageSize: 10 }) : null;
+      const found = await findCourses(ctx, who, q);
       const stats = await pathStats(ctx, who, p.id);
       const enrolled = new Set(stats.rows.map((row) => row.userId));
-      const learners = (await listMembers(ctx.db, p.groupId)).filter((m) => m.role === 'learner');
+      const learners = await groupLearners(ctx, p.groupId);
       const toEnrol = learners.filter((m) => !enrolled.has(m.userId));
       const notice = NOTICES.get(request.query.notice as Notice);
       const last = p.steps.length - 1;
@@ -209,15 +160,20 @@ export async function pathPages(app: FastifyInstance): Promise<void> {
     },
   );
 
-  r.post(
-    '/paths/:pathId/steps',
-    { preHandler: app.csrfProtection, schema: { hide: true, params: PathParams, body: CourseBody } },
-    async (request, reply) => {
-      const principal = await requireUser(request);
-      await addStep(ctx, viewerOf(principal), request.params.pathId, request.body.courseId);
-      return reply.redirect(back(request.params.pathId, 'added', 'steps-h'), 303);
-    },
-  );
+  // Adding and removing a step take the same form and answer alike.
+  for (const [suffix, change, notice] of [
+    ['', addStep, 'added'],
+    ['/remove', removeStep, 'removed'],
+  ] as const)
+    r.post(
+      `/paths/:pathId/steps${suffix}`,
+      { preHandler: app.csrfProtection, schema: { hide: true, params: PathParams, body: CourseForm } },
+      async (request, reply) => {
+        const principal = await requireUser(request);
+        await change(ctx, viewerOf(principal), request.params.pathId, request.body.courseId);
+        return reply.redirect(back(request.params.pathId, notice, 'steps-h'), 303);
+      },
+    );
 
   r.post(
     '/paths/:pathId/steps/move',
@@ -226,11 +182,7 @@ export async function pathPages(app: FastifyInstance): Promise<void> {
       schema: {
         hide: true,
         params: PathParams,
-        body: Type.Object({
-          courseId: Type.String({ minLength: 1, maxLength: 100 }),
-          direction: Type.Union([Type.Literal('up'), Type.Literal('down')]),
-          _csrf: Type.Optional(Type.String()),
-        }),
+        body: MoveForm,
       },
     },
     async (request, reply) => {
@@ -242,26 +194,13 @@ export async function pathPages(app: FastifyInstance): Promise<void> {
   );
 
   r.post(
-    '/paths/:pathId/steps/remove',
-    { preHandler: app.csrfProtection, schema: { hide: true, params: PathParams, body: CourseBody } },
-    async (request, reply) => {
-      const principal = await requireUser(request);
-      await removeStep(ctx, viewerOf(principal), request.params.pathId, request.body.courseId);
-      return reply.redirect(back(request.params.pathId, 'removed', 'steps-h'), 303);
-    },
-  );
-
-  r.post(
     '/paths/:pathId/learners',
     {
       preHandler: app.csrfProtection,
       schema: {
         hide: true,
         params: PathParams,
-        body: Type.Object({
-          learnerIds: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 500 })),
-          _csrf: Type.Optional(Type.String()),
-        }),
+        body: LearnersForm,
       },
     },
     async (request, reply) => {

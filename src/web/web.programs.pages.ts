@@ -6,8 +6,6 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requireGroupAction, requireUser } from '../platform/guards.js';
-import { listMembers } from '../platform/groups.repository.js';
-import { search } from '../search/search.service.js';
 import {
   addBlock,
   createSession,
@@ -20,63 +18,25 @@ import {
 import { html } from './web.html.js';
 import { csrfField, sendPage } from './web.layout.js';
 import { groupNav } from './web.group-nav.js';
+import { findCourses, groupLearners, groupListPages } from './web.sequence.pages.js';
+import { CourseForm, SessionForm, idParams } from './web.sequence.forms.js';
 import { when } from './web.format.js';
 import { courseFinder, learnerPicker, sequenceList, viewerOf as viewer } from './web.sequence.view.js';
 
-const GroupParams = Type.Object({ groupId: Type.String({ minLength: 1, maxLength: 100 }) });
-const TemplateParams = Type.Object({ templateId: Type.String({ minLength: 1, maxLength: 100 }) });
+const TemplateParams = idParams('templateId');
 
 export async function programPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  r.get(
-    '/groups/:groupId/programs',
-    { schema: { hide: true, params: GroupParams } },
-    async (request, reply) => {
-      const grant = await requireGroupAction(request, request.params.groupId, 'course.author');
-      const csrf = reply.generateCsrf();
-      const templates = await listTemplates(ctx, viewer(grant.principal), grant.group.id);
-      const body = html`<h1>Programs</h1>
-        <ul>
-          ${templates.map((t) => html`<li><a href="/programs/${t.id}">${t.name}</a> <span class="hint">created ${when(t.createdAt)}</span></li>`)}
-        </ul>
-        ${templates.length === 0 ? html`<p>No program yet.</p>` : ''}
-        <form method="post" action="/groups/${grant.group.id}/programs" class="panel">
-          ${csrfField(csrf)}
-          <label for="program-name">New program name</label>
-          <input id="program-name" name="name" type="text" required maxlength="200" />
-          <div class="actions"><button type="submit" class="primary">Create program</button></div>
-        </form>`;
-      return sendPage(reply, {
-        title: 'Programs',
-        principal: grant.principal,
-        csrf,
-        body: await groupNav(ctx, grant, 'programs', body),
-      });
-    },
-  );
-
-  r.post(
-    '/groups/:groupId/programs',
-    {
-      preHandler: app.csrfProtection,
-      schema: {
-        hide: true,
-        params: GroupParams,
-        body: Type.Object({
-          name: Type.String({ minLength: 1, maxLength: 200 }),
-          _csrf: Type.Optional(Type.String()),
-        }),
-      },
-    },
-    async (request, reply) => {
-      const principal = await requireUser(request);
-      const t = await createTemplate(ctx, viewer(principal), request.params.groupId, {
-        name: request.body.name.trim(),
-      });
-      return reply.redirect(`/programs/${t.id}`, 303);
-    },
-  );
+  groupListPages(app, {
+    section: 'programs',
+    title: 'Programs',
+    noun: 'program',
+    intro: '',
+    description: false,
+    list: listTemplates,
+    create: createTemplate,
+  });
 
   r.get(
     '/programs/:templateId',
@@ -93,9 +53,9 @@ export async function programPages(app: FastifyInstance): Promise<void> {
       const grant = await requireGroupAction(request, t.groupId, 'course.author');
       const csrf = reply.generateCsrf();
       const q = request.query.q?.trim();
-      const found = q ? await search(ctx, viewer(principal), { q, pageSize: 10 }) : null;
+      const found = await findCourses(ctx, viewer(principal), q);
       const sessions = await listTemplateSessions(ctx, viewer(principal), t.id);
-      const members = (await listMembers(ctx.db, t.groupId)).filter((m) => m.role === 'learner');
+      const members = await groupLearners(ctx, t.groupId);
       const body = html`<h1>${t.name}</h1>
         <section class="panel" aria-labelledby="blocks-h">
           <h2 id="blocks-h">Blocks</h2>
@@ -142,10 +102,7 @@ export async function programPages(app: FastifyInstance): Promise<void> {
       schema: {
         hide: true,
         params: TemplateParams,
-        body: Type.Object({
-          courseId: Type.String({ minLength: 1, maxLength: 100 }),
-          _csrf: Type.Optional(Type.String()),
-        }),
+        body: CourseForm,
       },
     },
     async (request, reply) => {
@@ -162,11 +119,7 @@ export async function programPages(app: FastifyInstance): Promise<void> {
       schema: {
         hide: true,
         params: TemplateParams,
-        body: Type.Object({
-          name: Type.String({ minLength: 1, maxLength: 200 }),
-          learnerIds: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 500 })),
-          _csrf: Type.Optional(Type.String()),
-        }),
+        body: SessionForm,
       },
     },
     async (request, reply) => {

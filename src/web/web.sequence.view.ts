@@ -1,11 +1,12 @@
-// What the path and program pages share: an ordered list of courses (path steps, program blocks)
-// with each one's state for a learner, the finder that adds a course to such a list (the catalog's
-// search, limited to what the caller may see), and the picker of a group's learners.
+// What the path and program pages share: a group's list of them and the form that creates one,
+// an ordered list of courses (path steps, program blocks) with each one's state for a learner,
+// the finder that adds a course to such a list (the catalog's search, limited to what the caller
+// may see), and the picker of a group's learners.
 import type { ItemState } from '../paths/sequence.rules.js';
 import type { CourseSummary } from '../search/search.mapping.js';
 import { html, type HtmlValue, type SafeHtml } from './web.html.js';
 import { csrfField } from './web.layout.js';
-import { badge } from './web.format.js';
+import { badge, when } from './web.format.js';
 
 export type SequenceItem = CourseSummary & { position: number; archived: boolean; state?: ItemState };
 
@@ -15,6 +16,41 @@ const STATE_LABEL: Record<ItemState, [string, 'ok' | 'warn' | 'bad']> = {
   available: ['Open', 'ok'],
   locked: ['Locked', 'bad'],
 };
+
+/** A group's paths or programs, each a link to its page (`href`), or `empty` when there is none. */
+export function headList(
+  heads: ReadonlyArray<{ id: string; name: string; createdAt: string }>,
+  href: (id: string) => string,
+  empty: string,
+): SafeHtml {
+  if (heads.length === 0) return html`<p>${empty}</p>`;
+  return html`<ul>
+    ${heads.map((h) => html`<li><a href="${href(h.id)}">${h.name}</a> <span class="hint">created ${when(h.createdAt)}</span></li>`)}
+  </ul>`;
+}
+
+/** The form that creates a path or program in a group: a name, and a description where it has one. */
+export function createHeadForm(options: {
+  action: string;
+  csrf: string;
+  /** Lower case, as in "New path name"; also the fields' id prefix. */
+  noun: string;
+  description: boolean;
+}): SafeHtml {
+  const { noun } = options;
+  return html`<form method="post" action="${options.action}" class="panel">
+    ${csrfField(options.csrf)}
+    <label for="${noun}-name">New ${noun} name</label>
+    <input id="${noun}-name" name="name" type="text" required maxlength="200" />
+    ${
+      options.description
+        ? html`<label for="${noun}-description">Description <span class="hint">(optional)</span></label>
+            <textarea id="${noun}-description" name="description" maxlength="5000" class="prose"></textarea>`
+        : ''
+    }
+    <div class="actions"><button type="submit" class="primary">Create ${noun}</button></div>
+  </form>`;
+}
 
 /** The services take who is asking as `{ userId, isPlatformAdmin }`. */
 export function viewerOf(p: { userId: string; isPlatformAdmin: boolean }) {

@@ -2,7 +2,7 @@
 // (same-origin script, data in JSON islands), each with the same numbers in a table for screen
 // readers and for reading without scripts; and the unmatched statements list.
 import type { StatLine } from '../stats/stats.summary.js';
-import { html, type SafeHtml } from './web.html.js';
+import { html, type HtmlValue, type SafeHtml } from './web.html.js';
 import { jsonIsland, when } from './web.format.js';
 
 /** Completions per day (UTC), oldest first: pure, for the chart and its table. */
@@ -89,103 +89,77 @@ export function statsView(groupName: string, members: number, lines: readonly St
     </p>
     <section class="panel" aria-labelledby="over-time-h">
       <h2 id="over-time-h">Completions over time</h2>
-      <div class="chart">
-        <canvas
-          data-chart="completions-data"
-          role="img"
-          aria-label="Completions per day; the table below has the same numbers"
-        ></canvas>
-      </div>
-      ${jsonIsland('completions-data', completionsChart)}
+      ${chart('completions-data', 'Completions per day', completionsChart)}
       <details>
         <summary>Completions per day as a table</summary>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Day</th>
-              <th scope="col">Completions</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${days.map(
-              (d) =>
-                html`<tr>
-                  <td>${d.day}</td>
-                  <td>${d.completions}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
+        ${dataTable(
+          ['Day', 'Completions'],
+          days.map((d) => [d.day, d.completions]),
+        )}
       </details>
     </section>
     <section class="panel" aria-labelledby="per-course-h">
       <h2 id="per-course-h">Progress per course</h2>
-      <div class="chart" data-height="${Math.max(160, courses.length * 36 + 60)}">
-        <canvas
-          data-chart="progress-data"
-          role="img"
-          aria-label="Average progress per course; the table below has the same numbers"
-        ></canvas>
-      </div>
-      ${jsonIsland('progress-data', progressChart)}
+      ${chart('progress-data', 'Average progress per course', progressChart, Math.max(160, courses.length * 36 + 60))}
       <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Course</th>
-              <th scope="col">Learners</th>
-              <th scope="col">Completed</th>
-              <th scope="col">Average progress</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${courses.map(
-              (c) =>
-                html`<tr>
-                  <td>${c.courseName}</td>
-                  <td>${c.learners}</td>
-                  <td>${c.completed}</td>
-                  <td>${c.averageProgress}%</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
+        ${dataTable(
+          ['Course', 'Learners', 'Completed', 'Average progress'],
+          courses.map((c) => [c.courseName, c.learners, c.completed, `${c.averageProgress}%`]),
+        )}
       </div>
     </section>
     <section class="panel" aria-labelledby="learners-h">
       <h2 id="learners-h">Learners</h2>
       <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Learner</th>
-              <th scope="col">Course</th>
-              <th scope="col">Progress</th>
-              <th scope="col">Result</th>
-              <th scope="col">Score</th>
-              <th scope="col">Time spent</th>
-              <th scope="col">Last activity</th>
-              <th scope="col">Completed</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${lines.map(
-              (l) =>
-                html`<tr>
-                  <td>${l.learnerName}<br /><span class="hint">${l.learnerMail}</span></td>
-                  <td>${l.courseName}</td>
-                  <td>${l.progress}%</td>
-                  <td>${l.result ?? '—'}</td>
-                  <td>${l.score ?? '—'}</td>
-                  <td>${fmtMs(l.timeSpentInMilliseconds)}</td>
-                  <td>${when(l.lastActivityAt)}</td>
-                  <td>${l.completedAt ? when(l.completedAt) : '—'}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
+        ${dataTable(
+          ['Learner', 'Course', 'Progress', 'Result', 'Score', 'Time spent', 'Last activity', 'Completed'],
+          lines.map((l) => [
+            html`${l.learnerName}<br /><span class="hint">${l.learnerMail}</span>`,
+            l.courseName,
+            `${l.progress}%`,
+            l.result ?? '—',
+            l.score ?? '—',
+            fmtMs(l.timeSpentInMilliseconds),
+            when(l.lastActivityAt),
+            l.completedAt ? when(l.completedAt) : '—',
+          ]),
+        )}
       </div>
     </section>`;
+}
+
+/**
+ * A Chart.js canvas fed from the JSON island `dataId`; `label` says what it draws, and that the
+ * table beside it has the same numbers. `height` (px) is for charts that grow with their rows.
+ */
+function chart(dataId: string, label: string, config: unknown, height?: number): SafeHtml {
+  return html`<div class="chart" ${height === undefined ? '' : html`data-height="${height}"`}>
+      <canvas
+        data-chart="${dataId}"
+        role="img"
+        aria-label="${label}; the table below has the same numbers"
+      ></canvas>
+    </div>
+    ${jsonIsland(dataId, config)}`;
+}
+
+/** A plain table: one header per column, then a row of cells per item. */
+function dataTable(headers: readonly string[], rows: ReadonlyArray<readonly HtmlValue[]>): SafeHtml {
+  return html`<table>
+    <thead>
+      <tr>
+        ${headers.map((h) => html`<th scope="col">${h}</th>`)}
+      </tr>
+    </thead>
+    <tbody>
+      ${rows.map(
+        (cells) =>
+          html`<tr>
+            ${cells.map((c) => html`<td>${c}</td>`)}
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 }
 
 export type UnmatchedRow = {

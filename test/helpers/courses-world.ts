@@ -2,6 +2,8 @@
 // group "Sales" (public, under the platform group) with one member per role, a second group whose
 // author must not reach Sales' courses, and courses in the catalog, the library, elsewhere, archived.
 import type { AppContext } from '../../src/context.js';
+import type { Engine } from '../../src/db/db.js';
+import { createTestApp, type TestApp } from './engines.js';
 import {
   seedCourse,
   seedGroup,
@@ -77,4 +79,16 @@ export async function archive(ctx: AppContext, courseId: string): Promise<void> 
     .set({ archived: 1, archived_at: ctx.clock.now().toISOString(), archived_reason: 'inactive' })
     .where('id', '=', courseId)
     .execute();
+}
+
+/** The real app on `engine` with this world in it. */
+export async function createWorldApp(engine: Engine): Promise<{ t: TestApp; w: World }> {
+  const t = await createTestApp(engine);
+  return { t, w: await buildWorld(t.ctx) };
+}
+
+/** `call(who, method, url, payload?)`: the API as a seeded user, on the app `app()` gives once built. */
+export function apiCaller(app: () => TestApp) {
+  return (who: SeededUser, method: 'GET' | 'POST', url: string, payload?: object) =>
+    app().app.inject({ method, url, headers: who.headers, ...(payload ? { payload } : {}) });
 }

@@ -1,7 +1,7 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, forEachEngine, type TestApp } from '../helpers/engines.js';
-import { archive, buildWorld, type World } from '../helpers/courses-world.js';
+import { forEachEngine, type TestApp } from '../helpers/engines.js';
+import { apiCaller, archive, createWorldApp, type World } from '../helpers/courses-world.js';
 import type { SeededUser } from '../../src/platform/platform.seed.js';
 import { applyAttemptPlan, attemptsOf } from '../../src/platform/attempts.repository.js';
 import { planStatistic } from '../../src/platform/attempts.rules.js';
@@ -11,9 +11,9 @@ forEachEngine('launch', (engine) => {
   let w: World;
   let pathId: string;
   let sessionId: string;
+  const call = apiCaller(() => t);
   before(async () => {
-    t = await createTestApp(engine);
-    w = await buildWorld(t.ctx);
+    ({ t, w } = await createWorldApp(engine));
     const path = await call(w.author, 'POST', `/api/v1/groups/${w.groupId}/paths`, { name: 'Sales path' });
     pathId = path.json().id;
     for (const courseId of [w.courses.catalog, w.courses.third])
@@ -40,9 +40,6 @@ forEachEngine('launch', (engine) => {
   });
   after(() => t.close());
 
-  function call(who: SeededUser, method: 'GET' | 'POST', url: string, payload?: object) {
-    return t.app.inject({ method, url, headers: who.headers, ...(payload ? { payload } : {}) });
-  }
   const launch = (who: SeededUser, courseId: string, entry: Record<string, string>) =>
     call(who, 'POST', `/api/v1/courses/${courseId}/launch`, entry);
   const attempts = (who: SeededUser, courseId: string) => attemptsOf(t.ctx.db, who.user.id, courseId);

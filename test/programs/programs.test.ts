@@ -1,7 +1,7 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, forEachEngine, type TestApp } from '../helpers/engines.js';
-import { archive, buildWorld, type World } from '../helpers/courses-world.js';
+import { forEachEngine, type TestApp } from '../helpers/engines.js';
+import { apiCaller, archive, createWorldApp, type World } from '../helpers/courses-world.js';
 import type { SeededUser } from '../../src/platform/platform.seed.js';
 
 forEachEngine('program templates and sessions', (engine) => {
@@ -9,13 +9,10 @@ forEachEngine('program templates and sessions', (engine) => {
   let w: World;
   let programId: string;
   before(async () => {
-    t = await createTestApp(engine);
-    w = await buildWorld(t.ctx);
+    ({ t, w } = await createWorldApp(engine));
   });
   after(() => t.close());
-
-  const call = (who: SeededUser, method: 'GET' | 'POST', url: string, payload?: object) =>
-    t.app.inject({ method, url, headers: who.headers, ...(payload ? { payload } : {}) });
+  const call = apiCaller(() => t);
 
   it('lets admins and authors create templates and add blocks; others are refused', async () => {
     for (const who of [w.learner, w.coach, w.otherAuthor])

@@ -4,8 +4,8 @@
 // first is completed. Coaches and learners cannot edit.
 import { it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { forEachEngine, createTestApp, type TestApp } from '../helpers/engines.js';
-import { archive, buildWorld, type World } from '../helpers/courses-world.js';
+import { forEachEngine, type TestApp } from '../helpers/engines.js';
+import { archive, createWorldApp, type World } from '../helpers/courses-world.js';
 import { seedSession, type SeededUser } from '../../src/platform/platform.seed.js';
 import { applyAttemptPlan, attemptsOf } from '../../src/platform/attempts.repository.js';
 import { planStatistic } from '../../src/platform/attempts.rules.js';
@@ -26,8 +26,7 @@ forEachEngine('path pages', (engine) => {
   const as = async (who: SeededUser) =>
     new PageClient(t.app).useCookie((await seedSession(t.ctx, who.user.id)).cookie);
   before(async () => {
-    t = await createTestApp(engine);
-    w = await buildWorld(t.ctx);
+    ({ t, w } = await createWorldApp(engine));
   });
   after(() => t.close());
 
