@@ -4,14 +4,14 @@
 // group's catalog) and as a platform admin. Both engines; PostgreSQL at TEST_PG_ADMIN_URL (skipped
 // when unreachable). The last stdout line is JSON: {"sqlite":{"p50Ms":…,"p95Ms":…},"postgres":{…}}.
 //   npm run bench:search [-- --quick] [-- --engine sqlite] [-- --per-query] [-- --courses N]
-// Per-query medians go to stderr with --quick or --per-query.
+// Per-kind p50/p95 always go to stderr; per-query medians with --quick or --per-query.
 import { performance } from 'node:perf_hooks';
 import { parseConfig } from '../src/config.js';
 import { createContext } from '../src/context.js';
 import { createLogger } from '../src/logger.js';
 import type { Engine } from '../src/db/db.js';
 import { search } from '../src/search/search.service.js';
-import { QUERIES, seedSearchBench } from './search.fixtures.js';
+import { QUERIES, seedSearchBench, type QueryKind } from './search.fixtures.js';
 import { createTestDatabase, postgresReachable } from '../test/helpers/engines.js';
 
 const args = process.argv.slice(2);
@@ -46,23 +46,23 @@ async function run(
       { userId: learnerId, isPlatformAdmin: false },
       { userId: adminId, isPlatformAdmin: true },
     ];
-    for (const q of QUERIES) await search(ctx, viewers[0]!, q); // warm caches
+    for (const { kind: _k, ...q } of QUERIES) await search(ctx, viewers[0]!, q); // warm caches
     const times: number[] = [];
     const slowest = new Map<string, number>();
     const perQuery = new Map<string, number[]>();
+    const perKind = new Map<QueryKind, number[]>();
+    const add = <K>(m: Map<K, number[]>, key: K, ms: number) => m.set(key, [...(m.get(key) ?? []), ms]);
     for (let r = 0; r < ROUNDS; r++)
       for (const viewer of viewers)
-        for (const q of QUERIES) {
+        for (const { kind, ...q } of QUERIES) {
           const t0 = performance.now();
           await search(ctx, viewer, q);
           const ms = performance.now() - t0;
           times.push(ms);
           const key = JSON.stringify(q);
           slowest.set(key, Math.max(slowest.get(key) ?? 0, ms));
-          perQuery.set(`${viewer.isPlatformAdmin ? 'admin  ' : 'learner'} ${key}`, [
-            ...(perQuery.get(`${viewer.isPlatformAdmin ? 'admin  ' : 'learner'} ${key}`) ?? []),
-            ms,
-          ]);
+          add(perQuery, `${viewer.isPlatformAdmin ? 'admin  ' : 'learner'} ${key}`, ms);
+          add(perKind, kind, ms);
         }
     times.sort((a, b) => a - b);
     // Per query and viewer, the median of the rounds: the list to work from when a figure is off.
@@ -71,6 +71,14 @@ async function run(
         const sorted = [...ms].sort((a, b) => a - b);
         process.stderr.write(`[${engine}] ${percentile(sorted, 50).toFixed(1).padStart(8)} ms  ${key}\n`);
       }
+    // Per kind of query (both viewers, every round): which kind holds the p95 up.
+    for (const [kind, ms] of perKind) {
+      const sorted = [...ms].sort((a, b) => a - b);
+      const f = (n: number) => n.toFixed(1).padStart(7);
+      process.stderr.write(
+        `[${engine}] ${kind.padEnd(11)} p50 ${f(percentile(sorted, 50))} ms  p95 ${f(percentile(sorted, 95))} ms  max ${f(sorted[sorted.length - 1]!)} ms  (${sorted.length} runs)\n`,
+      );
+    }
     const worst = [...slowest].sort((a, b) => b[1] - a[1]).slice(0, 3);
     process.stderr.write(
       `[${engine}] slowest: ${worst.map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join('; ')}\n`,

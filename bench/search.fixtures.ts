@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import type { AppContext } from '../src/context.js';
 import type { SearchInput } from '../src/search/search.service.js';
+import { refreshSearchAfterBulkWrites } from '../src/search/search.maintenance.js';
 
 // Deterministic generator (mulberry32) so every run searches the same catalogue.
 function rng(seed: number) {
@@ -169,6 +170,31 @@ function course(i: number, integrationId: string, now: string) {
   const name = `${pick(FORMS)} ${topic} ${pick(TAILS)}`.trim();
   const description = `<p>${sentence(12, topic)} <strong>${topic.toLowerCase()}</strong> ${sentence(14, topic)}.</p><ul><li>${sentence(6, topic)}</li><li>${sentence(6)}</li></ul>`;
   const subjects = [...new Set([pick(SUBJECTS), pick(SUBJECTS)])].slice(0, 1 + Math.floor(rand() * 2));
+  const author = pick(PUBLISHERS);
+  const lang = pick(LANGS);
+  const durationMinutes = 5 + Math.floor(rand() * 235);
+  const contentType = pick(TYPES);
+  const launchUrl = `https://opensesame.example.test/launch/${i}`;
+  // What a sync stores beside the mapped columns: the vendor's item as received (catalog.repository
+  // `contentColumns`), so rows are as wide as synced ones. Derived from the fields above only, so
+  // the generated catalogue does not depend on it.
+  const raw = JSON.stringify({
+    id: `os-${i}`,
+    title: name,
+    descriptionHtml: description,
+    descriptionText: description.replace(/<[^>]*>/g, ' '),
+    duration: `PT${durationMinutes}M`,
+    languages: [lang],
+    categories: subjects,
+    publisherName: author,
+    quickLaunchUrl: launchUrl,
+    imageUrl: `https://images.opensesame.example.test/courses/os-${i}.jpg`,
+    thumbnailUrl: `https://images.opensesame.example.test/courses/os-${i}-thumb.jpg`,
+    xApiActivityId: `https://www.opensesame.com/xapi/activities/os-${i}`,
+    dateUpdated: now,
+    active: true,
+    type: contentType,
+  });
   return {
     id: crypto.randomUUID(),
     integration_id: integrationId,
@@ -177,47 +203,52 @@ function course(i: number, integrationId: string, now: string) {
     name,
     description,
     image: null,
-    duration_minutes: 5 + Math.floor(rand() * 235),
-    author: pick(PUBLISHERS),
-    lang: pick(LANGS),
+    duration_minutes: durationMinutes,
+    author,
+    lang,
     other_langs: '[]',
-    launch_url: `https://opensesame.example.test/launch/${i}`,
+    launch_url: launchUrl,
     modified_at: now,
     subjects: JSON.stringify(subjects),
-    content_type: pick(TYPES),
+    content_type: contentType,
     xapi_activity_id: null,
     archived: rand() < 0.03 ? 1 : 0,
     archived_at: null,
     archived_reason: null,
     content_hash: null,
-    raw: null,
+    raw,
     local_tags: '[]',
     created_at: now,
     updated_at: now,
   } as const;
 }
 
-export const QUERIES: SearchInput[] = [
-  { q: 'excel' },
-  { q: 'leadership skills' },
-  { q: 'project management for managers' },
-  { q: 'customer' },
-  { q: 'lead' },
-  { q: 'manag' },
-  { q: 'cyber sec' },
-  { q: 'data ana' },
-  { q: 'phishing' },
-  { q: 'safety', lang: ['fr'] },
-  { q: 'communication', subject: ['Leadership'] },
-  { q: 'python', contentType: ['video'] },
-  { q: 'negotiation', minDuration: 30, maxDuration: 60 },
-  { q: 'skillsoft compliance' },
-  { lang: ['de'] },
-  { subject: ['Security'], contentType: ['course'] },
-  { minDuration: 60, maxDuration: 90, lang: ['en'] },
-  { q: 'team', page: 3 },
-  {},
-  { q: 'xyzzy nothing' },
+/** What a query exercises, for the bench's per-kind breakdown. */
+export type QueryKind = 'word' | 'prefix' | 'words' | 'word+filter' | 'browse' | 'page' | 'none';
+
+// A query's last word is a prefix unless the query ends with a space (search.text.ts), so every
+// word below is matched as a prefix; `prefix` marks the broad ones (a partial word).
+export const QUERIES: Array<SearchInput & { kind: QueryKind }> = [
+  { kind: 'word', q: 'excel' },
+  { kind: 'words', q: 'leadership skills' },
+  { kind: 'words', q: 'project management for managers' },
+  { kind: 'word', q: 'customer' },
+  { kind: 'prefix', q: 'lead' },
+  { kind: 'prefix', q: 'manag' },
+  { kind: 'prefix', q: 'cyber sec' },
+  { kind: 'prefix', q: 'data ana' },
+  { kind: 'word', q: 'phishing' },
+  { kind: 'word+filter', q: 'safety', lang: ['fr'] },
+  { kind: 'word+filter', q: 'communication', subject: ['Leadership'] },
+  { kind: 'word+filter', q: 'python', contentType: ['video'] },
+  { kind: 'word+filter', q: 'negotiation', minDuration: 30, maxDuration: 60 },
+  { kind: 'words', q: 'skillsoft compliance' },
+  { kind: 'browse', lang: ['de'] },
+  { kind: 'browse', subject: ['Security'], contentType: ['course'] },
+  { kind: 'browse', minDuration: 60, maxDuration: 90, lang: ['en'] },
+  { kind: 'page', q: 'team', page: 3 },
+  { kind: 'browse' },
+  { kind: 'none', q: 'xyzzy nothing' },
 ];
 
 export async function seedSearchBench(
@@ -294,6 +325,8 @@ export async function seedSearchBench(
   process.stderr.write(
     `[${ctx.engine}] inserted ${COURSES} courses in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
   );
+  // What a sync does after writing courses (catalog.sync.ts), then statistics for every table.
+  await refreshSearchAfterBulkWrites(ctx.db, ctx.engine);
   await sql`ANALYZE`.execute(ctx.db);
   return { learnerId: learner.id, adminId: admin.id };
 }

@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import type { AppContext } from '../context.js';
 import { beginBulkWrites } from '../db/db.js';
+import { refreshSearchAfterBulkWrites } from '../search/search.maintenance.js';
 import type { SyncTrigger } from '../db/schema.js';
 import { NotFound } from '../errors.js';
 import { connectionOf, getIntegration } from '../integrations/integrations.repository.js';
@@ -256,6 +257,10 @@ export async function runSync(
     await mapper.close();
     // Part of the run's time: the WAL written by the run goes into the database file here.
     await endBulkWrites?.().catch((err: unknown) => log.warn({ err, runId }, 'WAL checkpoint failed'));
+    if (courseRowsWritten > 0)
+      await refreshSearchAfterBulkWrites(ctx.db, ctx.engine).catch((err: unknown) =>
+        log.warn({ err, runId }, 'search statistics refresh failed'),
+      );
     options.signal?.removeEventListener('abort', onAbort);
   }
 

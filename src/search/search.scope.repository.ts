@@ -20,8 +20,15 @@ export async function loadScope(db: Db, viewer: Viewer): Promise<CourseScope> {
   };
 }
 
-/** SQL condition on `c.id` / `c.integration_id` (alias `c` for courses) for a scope. */
-export function scopeCondition(scope: CourseScope, engine?: Engine): Expression<SqlBool> {
+/**
+ * SQL condition on `c.id` / `c.owner_group_id` / `c.integration_id` (alias `c` for courses, or for
+ * search's facts rows, whose course id column is passed as `id`) for a scope.
+ */
+export function scopeCondition(
+  scope: CourseScope,
+  engine?: Engine,
+  id: Expression<unknown> = sql.ref('c.id'),
+): Expression<SqlBool> {
   if (scope.all) return sql<SqlBool>`1 = 1`;
   const parts = [];
   const probe = probeOnly(engine);
@@ -30,13 +37,13 @@ export function scopeCondition(scope: CourseScope, engine?: Engine): Expression<
   if (scope.catalogGroupIds.length > 0) {
     const ids = sql.join(scope.catalogGroupIds);
     parts.push(
-      sql`EXISTS (SELECT 1 FROM catalog_entries e WHERE e.course_id = c.id AND e.group_id IN (${ids})${probe})`,
+      sql`EXISTS (SELECT 1 FROM catalog_entries e WHERE e.course_id = ${id} AND e.group_id IN (${ids})${probe})`,
     );
   }
   if (scope.staffGroupIds.length > 0) {
     const ids = sql.join(scope.staffGroupIds);
     parts.push(
-      sql`EXISTS (SELECT 1 FROM library_entries e WHERE e.course_id = c.id AND e.group_id IN (${ids})${probe})`,
+      sql`EXISTS (SELECT 1 FROM library_entries e WHERE e.course_id = ${id} AND e.group_id IN (${ids})${probe})`,
     );
     parts.push(sql`c.owner_group_id IN (${ids})`);
     parts.push(sql`c.integration_id IN (SELECT id FROM integrations WHERE group_id IN (${ids}))`);

@@ -161,4 +161,28 @@ forEachEngine('search', (engine) => {
     await t.ctx.db.updateTable('courses').set({ archived: 0 }).where('id', '=', ids.descHit!).execute();
     assert.equal((await search(t.ctx, as('learner'), { q: 'sales' })).total, 1);
   });
+
+  it('keeps filters in step with edits to language, content type, source and duration', async () => {
+    await t.ctx.db
+      .updateTable('courses')
+      .set({ lang: 'it', content_type: 'podcast', source: 'partner', duration_minutes: 45 })
+      .where('id', '=', ids.descHit!)
+      .execute();
+    const f = {
+      lang: ['it'],
+      contentType: ['podcast'],
+      source: ['partner'],
+      minDuration: 40,
+      maxDuration: 50,
+    };
+    assert.deepEqual(
+      (await search(t.ctx, as('learner'), f)).items.map((i) => i.id),
+      [ids.descHit],
+    );
+    assert.deepEqual(
+      (await search(t.ctx, as('learner'), { ...f, q: 'sales' })).items.map((i) => i.id),
+      [ids.descHit],
+    );
+    assert.equal((await search(t.ctx, as('learner'), { q: 'sales', lang: ['fr'] })).total, 0);
+  });
 });

@@ -13,6 +13,7 @@ import * as m005 from './005_xapi.js';
 import * as m005b from './005b_xapi_write_path.js';
 import * as m006 from './006_courses_at_work.js';
 import * as m006b from './006b_search_browse.js';
+import * as m006c from './006c_search_facts.js';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -28,6 +29,7 @@ const REGISTRY: Record<string, EngineMigration> = {
   '005b_xapi_write_path': m005b,
   '006_courses_at_work': m006,
   '006b_search_browse': m006b,
+  '006c_search_facts': m006c,
 };
 
 export type MigrationReport = { applied: string[]; error?: { migration: string; message: string } };
