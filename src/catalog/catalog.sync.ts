@@ -255,12 +255,14 @@ export async function runSync(
     clearInterval(heartbeat);
     await closeClient?.().catch(() => undefined);
     await mapper.close();
-    // Part of the run's time: the WAL written by the run goes into the database file here.
-    await endBulkWrites?.().catch((err: unknown) => log.warn({ err, runId }, 'WAL checkpoint failed'));
+    // Still in bulk mode: SQLite's analysis reads whole tables, through the small bulk page cache
+    // rather than search's 64 MiB one (which it would fill with pages of no use to readers).
     if (courseRowsWritten > 0)
       await refreshSearchAfterBulkWrites(ctx.db, ctx.engine).catch((err: unknown) =>
         log.warn({ err, runId }, 'search statistics refresh failed'),
       );
+    // Part of the run's time: the WAL written by the run goes into the database file here.
+    await endBulkWrites?.().catch((err: unknown) => log.warn({ err, runId }, 'WAL checkpoint failed'));
     options.signal?.removeEventListener('abort', onAbort);
   }
 
