@@ -6,6 +6,7 @@ import type { Db, Engine } from '../db/db.js';
 import type { CourseScope } from './search.visibility.js';
 import { scopeCondition } from './search.scope.repository.js';
 import { fts5Match, tsQuery } from './search.text.js';
+import type { CourseSummaryRow } from './search.mapping.js';
 
 export type FacetName = 'lang' | 'subject' | 'contentType' | 'source';
 export const FACETS: readonly FacetName[] = ['lang', 'subject', 'contentType', 'source'];
@@ -20,19 +21,7 @@ export type SearchFilters = {
   maxDuration?: number | undefined;
 };
 
-export type SearchHitRow = {
-  id: string;
-  name: string;
-  description: string | null;
-  image: string | null;
-  author: string | null;
-  lang: string;
-  subjects: string;
-  content_type: string;
-  duration_minutes: number | null;
-  source: string;
-  rank: number | null;
-};
+export type SearchHitRow = CourseSummaryRow & { rank: number | null };
 
 export type FacetCount = { value: string; count: number };
 export type SearchRows = {
