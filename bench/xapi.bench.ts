@@ -11,12 +11,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import autocannon from 'autocannon';
-import { parseConfig } from '../src/config.js';
-import { createContext } from '../src/context.js';
 import { createDb, type Engine } from '../src/db/db.js';
-import { createTestDatabase, postgresReachable } from '../test/helpers/engines.js';
-import { seedUser } from '../src/platform/platform.seed.js';
-import { completion, makeCourse, makeIntegration } from '../test/xapi/fixtures.js';
+import { postgresReachable } from '../test/helpers/engines.js';
+import { completion } from '../test/xapi/fixtures.js';
+import { BENCH_SECRET_KEY, createXapiBenchWorld } from './xapi.world.js';
 
 const quick = process.argv.includes('--quick');
 const DURATION = quick ? 2 : 8;
@@ -26,7 +24,7 @@ const SINGLE_REQUESTS = quick ? 1500 : 4000;
 const BATCH_REQUESTS = quick ? 30 : 200;
 // Issue 4 measures single-statement POSTs (and the ceiling they are compared with) at 50 connections.
 const CONNECTIONS = 50;
-const SECRET_KEY = 'bench-secret-key-0123456789abcdefghijklmnop';
+const SECRET_KEY = BENCH_SECRET_KEY;
 const log = (...a: unknown[]) => console.error('[bench]', ...a);
 
 async function freePort(): Promise<number> {
@@ -108,18 +106,7 @@ async function cannon(opts: autocannon.Options): Promise<Run> {
 }
 
 async function benchEngine(engine: Engine) {
-  const database = await createTestDatabase(engine);
-  const config = parseConfig({
-    ...database.env,
-    SECRET_KEY,
-    LOG_LEVEL: 'silent',
-    SCHEDULER_ENABLED: 'false',
-  });
-  const ctx = await createContext(config);
-  const integration = await makeIntegration(ctx);
-  // Statements name a real learner and course, so the statistics worker does its full work too.
-  await makeCourse(ctx, integration.row.id, 'BENCH-1');
-  await seedUser(ctx, { email: 'learner@example.com' });
+  const { database, config, ctx, integration } = await createXapiBenchWorld(engine, 'silent');
   await ctx.destroy();
 
   const port = await freePort();

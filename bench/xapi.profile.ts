@@ -3,7 +3,8 @@
 // measured phase); the load comes from a child process (bench/xapi.load.child.ts, autocannon).
 //   node --import tsx bench/xapi.profile.ts <sqlite|postgres> <empty|noop|single|batch> <requests> [out.cpuprofile]
 // or, as production runs (no tsx loader): node scripts/build.mjs bench/xapi.profile.ts
-//   bench/xapi.load.child.ts test/helpers/engines.ts test/xapi/fixtures.ts, then node dist/bench/xapi.profile.js …
+//   bench/xapi.world.ts bench/xapi.load.child.ts test/helpers/engines.ts test/xapi/fixtures.ts, then
+//   node dist/bench/xapi.profile.js …
 // `noop` is a POST route with the same headers and body that only parses the JSON and answers an
 // id: the HTTP floor a statement POST cannot go below. A third of the requests warm up first.
 // Prints the CPU per request (process, and per thread from /proc), this database's PostgreSQL
@@ -13,15 +14,11 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import inspector from 'node:inspector/promises';
 import { sql } from 'kysely';
-import { parseConfig } from '../src/config.js';
-import { createContext } from '../src/context.js';
 import { buildApp } from '../src/app.js';
 import { startBackground } from '../src/runtime.js';
-import { seedUser } from '../src/platform/platform.seed.js';
 import { writerCounts } from '../src/xapi/xapi.writer.js';
 import type { Engine } from '../src/db/db.js';
-import { createTestDatabase } from '../test/helpers/engines.js';
-import { makeCourse, makeIntegration } from '../test/xapi/fixtures.js';
+import { createXapiBenchWorld } from './xapi.world.js';
 
 const [engine = 'sqlite', kind = 'single', amountArg = '8000', out = 'xapi.cpuprofile'] =
   process.argv.slice(2);
@@ -58,17 +55,7 @@ async function postgresCpu(): Promise<Map<number, number>> {
   return out;
 }
 
-const database = await createTestDatabase(engine as Engine);
-const config = parseConfig({
-  ...database.env,
-  SECRET_KEY: 'bench-secret-key-0123456789abcdefghijklmnop',
-  LOG_LEVEL: 'error',
-  SCHEDULER_ENABLED: 'false',
-});
-const ctx = await createContext(config);
-const integration = await makeIntegration(ctx);
-await makeCourse(ctx, integration.row.id, 'BENCH-1');
-await seedUser(ctx, { email: 'learner@example.com' });
+const { database, ctx, integration } = await createXapiBenchWorld(engine as Engine, 'error');
 const app = await buildApp(ctx);
 app.post('/noop', async (request) => [String((request.body as { id?: unknown }).id)]);
 await startBackground(ctx);
