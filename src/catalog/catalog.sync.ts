@@ -185,6 +185,7 @@ export async function runSync(
       pending: new Set<string>(),
       hasHold: integration.archive_hold_run_id !== null,
       now: nowIso,
+      engine: ctx.engine,
     };
     const listing: AsyncIterable<CataloguePage> = client.listCatalogue({ signal: stop.signal });
     // Pages are written in batches (up to BATCH_ITEMS courses or BATCH_MS of listing, whichever
