@@ -12,16 +12,15 @@ import type { Json } from '../xapi/xapi.validate.js';
 import { courseKeyCandidates, statementToStatistic, type Statistic } from './stats.mapping.js';
 import type { UnmatchedReason } from '../xapi/xapi.tables.js';
 import {
-  claimPending,
   deleteUnmatched,
   findCourseForActivity,
   findUserIdByMail,
   getCourseKeys,
   getUserMail,
+  pendingStatements,
   putUnmatched,
-  dequeue,
   requeue,
-  statementTexts,
+  takePending,
   unmatchedCandidates,
   type PendingStatement,
 } from './stats.repository.js';
@@ -39,7 +38,7 @@ type Worker = {
   again: boolean;
   timer?: NodeJS.Timeout | undefined;
   /** Statements just committed by this process, parsed, by seq (see `noteCommittedStatements`). */
-  parsed: Map<number, Json>;
+  parsed: Map<number, Committed>;
 };
 const workers = new WeakMap<AppContext, Worker>();
 
@@ -49,17 +48,17 @@ export const KICK_DELAY_MS = 100;
 /** Parsed statements kept for the drain at most; beyond, the oldest are read back from the database. */
 const MAX_PARSED = 20_000;
 
+/** A statement as stored (its `id` and `stored` are set), and whose integration's it is. */
+export type Committed = { seq: number; integrationId: string; statement: Json };
+
 /**
- * The statements a write just committed, as parsed objects: the drain then neither reads their
- * text back nor parses it again. Only a shortcut: the rows stay the queue (a restart, another
- * instance, or an entry dropped here all read the text from the database).
+ * The statements a write just committed, as parsed objects: the drain then neither reads them
+ * back nor parses them again. Only a shortcut: the rows stay the queue (a restart, another
+ * instance, or an entry dropped here all read the statement from the database).
  */
-export function noteCommittedStatements(
-  ctx: AppContext,
-  statements: Array<{ seq: number; statement: Json }>,
-) {
+export function noteCommittedStatements(ctx: AppContext, statements: Committed[]) {
   const parsed = workerOf(ctx).parsed;
-  for (const s of statements) parsed.set(s.seq, s.statement);
+  for (const s of statements) parsed.set(s.seq, s);
   if (parsed.size > MAX_PARSED) {
     let excess = parsed.size - MAX_PARSED;
     for (const seq of parsed.keys()) {
@@ -116,12 +115,12 @@ export function drainStatistics(ctx: AppContext): Promise<void> {
 
 async function drainChunk(ctx: AppContext): Promise<number> {
   const parsed = workerOf(ctx).parsed;
-  const claimed: number[] = [];
+  const taken: number[] = [];
   const count = await ctx.db.transaction().execute(async (trx) => {
-    const rows = await claimPending(trx, ctx.engine, CHUNK[ctx.engine]);
-    const texts = await statementTexts(
+    const seqs = await takePending(trx, ctx.engine, CHUNK[ctx.engine]);
+    const stored = await pendingStatements(
       trx,
-      rows.filter((r) => !parsed.has(r.seq)).map((r) => r.seq),
+      seqs.filter((seq) => !parsed.has(seq)),
     );
     const now = ctx.clock.now().toISOString();
     const applied: number[] = [];
@@ -129,9 +128,11 @@ async function drainChunk(ctx: AppContext): Promise<number> {
     // Statistics for one learner and course are planned together in memory (in statement order)
     // and written once: a burst of statements costs a few queries, not a few per statement.
     const groups = new Map<string, Resolved[]>();
-    for (const row of rows) {
-      claimed.push(row.seq);
-      const statement = parsed.get(row.seq) ?? (JSON.parse(texts.get(row.seq) ?? '{}') as Json);
+    for (const seq of seqs) {
+      taken.push(seq);
+      const pending = pendingOf(seq, parsed.get(seq), stored);
+      if (!pending) continue; // a queue row always has its statement (foreign key); defensive
+      const { row, statement } = pending;
       const r = await resolve(trx, row, statement, lookups);
       if ('reason' in r) {
         await putUnmatched(trx, {
@@ -152,15 +153,31 @@ async function drainChunk(ctx: AppContext): Promise<number> {
       else groups.set(key, [r]);
     }
     for (const list of groups.values()) await applyGroup(trx, list, now);
-    await dequeue(
-      trx,
-      rows.map((r) => r.seq),
-    );
     await deleteUnmatched(trx, applied);
-    return rows.length;
+    return seqs.length;
   });
-  for (const seq of claimed) parsed.delete(seq);
+  for (const seq of taken) parsed.delete(seq);
   return count;
+}
+
+/** A pending statement from memory (just committed here) or as read back from the database. */
+function pendingOf(
+  seq: number,
+  committed: Committed | undefined,
+  stored: Map<number, PendingStatement & { statement: string }>,
+): { row: PendingStatement; statement: Json } | undefined {
+  if (committed) {
+    const { statement } = committed;
+    const row = {
+      seq,
+      id: String(statement.id),
+      integration_id: committed.integrationId,
+      stored: String(statement.stored),
+    };
+    return { row, statement };
+  }
+  const read = stored.get(seq);
+  return read && { row: read, statement: JSON.parse(read.statement) as Json };
 }
 
 /** Course and learner lookups memoised within one chunk (a burst names few of each). */

@@ -97,7 +97,9 @@ async function commitGroup(ctx: AppContext, w: Writer, group: Job[]): Promise<vo
     ctx,
     rows.flatMap((r) => {
       const seq = inserted.get(rowKey(r.integrationId, r.prepared.id));
-      return seq === undefined ? [] : [{ seq, statement: r.prepared.statement }];
+      return seq === undefined
+        ? []
+        : [{ seq, integrationId: r.integrationId, statement: r.prepared.statement }];
     }),
   );
   w.counts.groups++;
