@@ -19,6 +19,15 @@ export type DbHandle = {
   destroy(): Promise<void>;
 };
 
+/**
+ * The driver under a `Db`, for the one hot path that runs its own prepared statements (the xAPI
+ * statement writer, src/xapi/xapi.group.repository.ts). On SQLite it must hold Kysely's connection while it
+ * does (`db.connection()`): Kysely serialises everything on the one connection.
+ */
+export type RawDriver = { engine: 'sqlite'; sqlite: SQLite.Database } | { engine: 'postgres'; pool: pg.Pool };
+const rawDrivers = new WeakMap<Db, RawDriver>();
+export const rawDriverOf = (db: Db): RawDriver | undefined => rawDrivers.get(db);
+
 // COUNT(*) and BIGSERIAL come back from PostgreSQL as strings; our counts fit in a double.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
@@ -32,6 +41,7 @@ export function createDb(
     // on the pool; unhandled it would crash the process, while the pool simply opens a new one.
     pool.on('error', (err) => options.onIdleError?.(err));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    rawDrivers.set(db, { engine: 'postgres', pool });
     return { db, engine: 'postgres', destroy: () => db.destroy() };
   }
   fs.mkdirSync(path.dirname(database.file), { recursive: true });
@@ -48,6 +58,7 @@ export function createDb(
   cachePreparedStatements(sqlite);
   const checkpointer = startCheckpointer(sqlite, database.file);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  rawDrivers.set(db, { engine: 'sqlite', sqlite });
   return {
     db,
     engine: 'sqlite',

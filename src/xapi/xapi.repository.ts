@@ -45,7 +45,7 @@ export const rowKey = (integrationId: string, id: string): string => `${integrat
 // then run with fresh parameters in the same column order. On PostgreSQL a group is a few multi-row
 // INSERTs (round trips are what costs); on SQLite, in process, one prepared single-row INSERT per
 // row is cheaper than a large VALUES list, and needs one prepared statement instead of one per size.
-const STATEMENT_COLUMNS = [
+export const STATEMENT_COLUMNS = [
   'id',
   'integration_id',
   'statement',
@@ -71,7 +71,7 @@ function sqlFor(key: string, expected: number, compile: () => CompiledQuery): st
   return text;
 }
 
-function statementsInsertSql(db: Db, engine: Engine, n: number): string {
+export function statementsInsertSql(db: Db, engine: Engine, n: number): string {
   const template = { ...Object.fromEntries(STATEMENT_COLUMNS.map((c) => [c, ''])), voided: 0 as const };
   return sqlFor(`${engine} statements ${n}`, n * STATEMENT_COLUMNS.length, () => {
     const insert = db
@@ -85,7 +85,7 @@ function statementsInsertSql(db: Db, engine: Engine, n: number): string {
   });
 }
 
-function refsInsertSql(db: Db, engine: Engine, n: number): string {
+export function refsInsertSql(db: Db, engine: Engine, n: number): string {
   const template = { statement_seq: 0, kind: 'agent' as const, key: '', related: 0 as const };
   return sqlFor(`${engine} refs ${n}`, n * REF_COLUMNS.length, () =>
     db
@@ -96,7 +96,7 @@ function refsInsertSql(db: Db, engine: Engine, n: number): string {
 }
 
 // The statistics drain's queue: every new statement but voiding ones (which make no statistic).
-function pendingInsertSql(db: Db, engine: Engine, n: number): string {
+export function pendingInsertSql(db: Db, engine: Engine, n: number): string {
   return sqlFor(`${engine} pending ${n}`, n, () =>
     db
       .insertInto('xapi_stats_pending')
@@ -105,7 +105,10 @@ function pendingInsertSql(db: Db, engine: Engine, n: number): string {
   );
 }
 
-function statementParameters(out: unknown[], { integrationId, prepared: p, stored }: StatementRow): void {
+export function statementParameters(
+  out: unknown[],
+  { integrationId, prepared: p, stored }: StatementRow,
+): void {
   out.push(
     p.id,
     integrationId,
@@ -175,82 +178,6 @@ export async function insertStatementRows(
     await db.executeQuery(CompiledQuery.raw(pendingInsertSql(db, engine, chunk.length), chunk));
   }
   return inserted;
-}
-
-/** Thrown by `insertNewStatementRows` when a statement was already stored: nothing was written. */
-export class StatementAlreadyStored extends Error {}
-
-const PG_MAX_PARAMETERS = 65_535;
-
-/**
- * The group commit's write: every statement is new, or nothing is written (the caller then writes
- * each request on its own). Committed when it resolves. On PostgreSQL it is ONE statement in one
- * round trip (statements, queue and refs in a data-modifying CTE, autocommitted, and aborted whole by the
- * unique index on a resend); elsewhere, or for a group too large for one statement, a transaction.
- */
-export async function insertNewStatementRows(
-  db: Db,
-  engine: Engine,
-  items: StatementRow[],
-): Promise<Map<string, number>> {
-  const refCount = items.reduce((n, i) => n + i.prepared.refs.length, 0);
-  if (engine === 'postgres' && items.length * STATEMENT_COLUMNS.length + refCount * 5 <= PG_MAX_PARAMETERS) {
-    const parameters: unknown[] = [];
-    for (const item of items) statementParameters(parameters, item);
-    for (const { integrationId, prepared: p } of items)
-      for (const r of p.refs) parameters.push(integrationId, p.id, r.kind, r.key, r.related);
-    let rows: Array<{ seq: number | string; id: string; integration_id: string }>;
-    try {
-      ({ rows } = await db.executeQuery<(typeof rows)[number]>(
-        CompiledQuery.raw(pgGroupSql(items.length, refCount), parameters),
-      ));
-    } catch (err) {
-      if ((err as { code?: unknown }).code === '23505') throw new StatementAlreadyStored();
-      throw err;
-    }
-    const inserted = new Map<string, number>();
-    for (const r of rows) inserted.set(rowKey(r.integration_id, r.id), Number(r.seq));
-    return inserted;
-  }
-  return db.transaction().execute(async (trx) => {
-    const inserted = await insertStatementRows(trx, engine, items);
-    if (inserted.size < items.length) throw new StatementAlreadyStored();
-    return inserted;
-  });
-}
-
-// PostgreSQL group INSERT: statements, their place in the statistics queue, then refs joined to the
-// seqs the statements got. No ON CONFLICT: a statement already stored fails the whole statement, so
-// nothing of the group is kept.
-const pgGroupSqls = new Map<string, string>();
-function pgGroupSql(n: number, m: number): string {
-  const key = `${n} ${m}`;
-  let text = pgGroupSqls.get(key);
-  if (text !== undefined) return text;
-  const width = STATEMENT_COLUMNS.length;
-  const $ = (i: number) => `$${i}`;
-  const values = Array.from(
-    { length: n },
-    (_, r) => `(${STATEMENT_COLUMNS.map((_c, c) => $(r * width + c + 1)).join(', ')})`,
-  );
-  const refs = Array.from({ length: m }, (_, r) => {
-    const b = n * width + r * 5;
-    return `(${$(b + 1)}::text, ${$(b + 2)}::text, ${$(b + 3)}::text, ${$(b + 4)}::text, ${$(b + 5)}::integer)`;
-  });
-  text =
-    `with ins as (insert into xapi_statements (${STATEMENT_COLUMNS.join(', ')}) values ${values.join(', ')}` +
-    ' returning seq, id, integration_id, voids_id)' +
-    ', queued as (insert into xapi_stats_pending (seq) select seq from ins where voids_id is null)' +
-    (m === 0
-      ? ''
-      : `, refs (integration_id, id, kind, key, related) as (values ${refs.join(', ')})` +
-        ', r as (insert into xapi_statement_refs (statement_seq, kind, key, related)' +
-        ' select ins.seq, refs.kind, refs.key, refs.related from refs' +
-        ' join ins on ins.integration_id = refs.integration_id and ins.id = refs.id)') +
-    ' select seq, id, integration_id from ins';
-  if (pgGroupSqls.size > 1000) pgGroupSqls.clear();
-  pgGroupSqls.set(key, text);
-  return text;
 }
 
 export async function getStatementsByIds(db: Db, integrationId: string, ids: string[]): Promise<StoredRow[]> {

@@ -8,7 +8,8 @@
 // and all-or-nothing batches behave exactly as if each request had been alone.
 import type { AppContext } from '../context.js';
 import { noteCommittedStatements } from '../stats/stats.worker.js';
-import { insertNewStatementRows, rowKey, type StatementRow } from './xapi.repository.js';
+import { insertNewStatementRows } from './xapi.group.repository.js';
+import { rowKey, type StatementRow } from './xapi.repository.js';
 
 type Job = {
   rows: StatementRow[];
