@@ -247,10 +247,16 @@ export type StatementQuery = {
   /** Paging: continue after (or before, descending) this seq, never past `ceiling`. */
   after?: number;
   ceiling: number;
+  /**
+   * With `agent` and `relatedAgents`: the agent may be the statements' authority (an account named
+   * like the integration's webhook client), which has no ref: match it in the statement itself.
+   */
+  authority?: { homePage: string; name: string };
 };
 
 export async function queryStatements(
   db: Db,
+  engine: Engine,
   integrationId: string,
   q: StatementQuery,
 ): Promise<StoredRow[]> {
@@ -270,8 +276,9 @@ export async function queryStatements(
     ['activity', q.activity, q.relatedActivities],
   ] as const) {
     if (key === undefined) continue;
-    query = query.where((eb) =>
-      eb.exists(
+    const authority = kind === 'agent' && related ? q.authority : undefined;
+    query = query.where((eb) => {
+      const referenced = eb.exists(
         eb
           .selectFrom('xapi_statement_refs as r')
           .select(sql.lit(1).as('one'))
@@ -279,13 +286,29 @@ export async function queryStatements(
           .where('r.kind', '=', kind)
           .where('r.key', '=', key)
           .$if(!related, (b) => b.where('r.related', '=', 0)),
-      ),
-    );
+      );
+      if (!authority) return referenced;
+      // Statements stored before authorities went unindexed have a ref too: either matches.
+      return eb.or([
+        referenced,
+        eb.and([
+          eb(jsonText(engine, 'authority.account.homePage'), '=', authority.homePage),
+          eb(jsonText(engine, 'authority.account.name'), '=', authority.name),
+        ]),
+      ]);
+    });
   }
   return query
     .orderBy('s.seq', q.ascending ? 'asc' : 'desc')
     .limit(q.limit + 1)
     .execute();
+}
+
+/** A text value inside the stored statement (`path` is dotted property names). */
+function jsonText(engine: Engine, path: string) {
+  return engine === 'postgres'
+    ? sql<string>`(s.statement::json #>> ${`{${path.split('.').join(',')}}`})`
+    : sql<string>`json_extract(s.statement, ${`$.${path}`})`;
 }
 
 export async function maxSeq(db: Db): Promise<number> {

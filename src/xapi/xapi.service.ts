@@ -212,7 +212,21 @@ export async function listStatements(
   o: ReadOptions,
 ): Promise<ReadResult & { next?: { after: number; ceiling: number } }> {
   const ceiling = q.ceiling ?? (await maxSeq(ctx.db));
-  const rows = await queryStatements(ctx.db, caller.integration.id, { ...q, ceiling });
+  // Every statement's authority is an account named after the integration's webhook client id
+  // (authorityOf): an agent filter naming one may match it (related_agents).
+  const suffix = `|${caller.integration.webhook_client_id}`;
+  const authority =
+    q.relatedAgents && q.agent?.startsWith('account:') && q.agent.endsWith(suffix)
+      ? {
+          homePage: q.agent.slice('account:'.length, -suffix.length),
+          name: caller.integration.webhook_client_id,
+        }
+      : undefined;
+  const rows = await queryStatements(ctx.db, ctx.engine, caller.integration.id, {
+    ...q,
+    ceiling,
+    ...(authority && { authority }),
+  });
   const page = rows.slice(0, q.limit);
   const result = await shape(ctx, caller.integration.id, page, o);
   const last = page[page.length - 1];

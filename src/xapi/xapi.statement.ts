@@ -16,7 +16,7 @@ export type PreparedStatement = {
   timestamp: string;
   /** The StatementRef target when this is a voiding statement. */
   voidsId: string | null;
-  /** Agent keys and activity ids for the `agent`/`activity` filters, direct or related. */
+  /** Agent keys and activity ids for the `agent`/`activity` filters, direct or related (not the authority). */
   refs: Array<{ kind: 'agent' | 'activity'; key: string; related: 0 | 1 }>;
 };
 
@@ -58,9 +58,11 @@ export function prepareStatement(
   const verbId = String((s.verb as Json).id);
   const isActivity = object.objectType === undefined || object.objectType === 'Activity';
   const context = isPlainObject(s.context) ? s.context : undefined;
+  // The authority is not indexed: it is this integration's own agent on every one of its
+  // statements (a ref per statement cost more to write than all the others); the query for it
+  // (related_agents) reads it from the statement (xapi.repository.ts, `queryStatements`).
   const refs = new Map<string, Ref>();
   visitRefs(refs, s, true);
-  addActorRefs(refs, s.authority, 1);
   return {
     id,
     statement: s,

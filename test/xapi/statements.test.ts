@@ -279,6 +279,30 @@ forEachEngine('xAPI statements resource', (engine) => {
     assert.deepEqual(Object.keys(ids.actor), ['objectType', 'mbox']);
   });
 
+  it('Communication 2.1.3: related_agents matches the authority the LRS set on every statement, agent alone does not', async () => {
+    const batch = [
+      completion('auth-a@example.com', 'https://c.example/auth'),
+      completion('auth-b@example.com', 'https://c.example/auth'),
+    ];
+    assert.equal((await post(batch)).statusCode, 200);
+    const { authority } = (await get(`statementId=${String(batch[0]?.id)}`)).json();
+    const agent = (a: unknown) => encodeURIComponent(JSON.stringify(a));
+    const newest = (await get(`agent=${agent(authority)}&related_agents=true&limit=2`)).json();
+    assert.deepEqual(
+      newest.statements.map((s: { id: string }) => s.id),
+      [batch[1]?.id, batch[0]?.id],
+    );
+    assert.equal((await get(`agent=${agent(authority)}`)).json().statements.length, 0);
+    const elsewhere = {
+      ...authority,
+      account: { ...authority.account, homePage: 'https://elsewhere.example' },
+    };
+    assert.equal((await get(`agent=${agent(elsewhere)}&related_agents=true`)).json().statements.length, 0);
+    // Another integration's authority matches none of this integration's statements.
+    const theirs = { ...authority, account: { ...authority.account, name: other.clientId } };
+    assert.equal((await get(`agent=${agent(theirs)}&related_agents=true`)).json().statements.length, 0);
+  });
+
   it('Communication 1.5.2: attachments in multipart/mixed are matched by sha2 and stored; GET attachments=true returns them', async () => {
     const content = Buffer.from('certificate of completion');
     const sha2 = crypto.createHash('sha256').update(content).digest('hex');
