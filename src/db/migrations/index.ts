@@ -15,6 +15,7 @@ import * as m005b from './005b_xapi_write_path.js';
 import * as m006 from './006_courses_at_work.js';
 import * as m006b from './006b_search_browse.js';
 import * as m006c from './006c_search_facts.js';
+import * as m010 from './010_xapi_derived_tables_unchecked.js';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -32,6 +33,7 @@ const REGISTRY: Record<string, EngineMigration> = {
   '006_courses_at_work': m006,
   '006b_search_browse': m006b,
   '006c_search_facts': m006c,
+  '010_xapi_derived_tables_unchecked': m010,
 };
 
 export type MigrationReport = { applied: string[]; error?: { migration: string; message: string } };
