@@ -118,7 +118,9 @@ export async function storeStatements(
       throw Invalid('statement_id_mismatch', 'The statement id differs from the statementId parameter.');
     list[0] = { ...s, id: putId };
   }
-  const issues = list.flatMap((s, i) => validateStatement(s, version, Array.isArray(body) ? `$[${i}]` : '$'));
+  const issues: ValidationIssue[] = [];
+  for (let i = 0; i < list.length; i++)
+    issues.push(...validateStatement(list[i], version, Array.isArray(body) ? `$[${i}]` : '$'));
   if (issues.length) invalid(issues);
   const statements = list as Json[];
   const seen = new Set<string>();

@@ -7,7 +7,7 @@
 // and every request is written on its own by its usual transaction (`alone`), so idempotency, 409s
 // and all-or-nothing batches behave exactly as if each request had been alone.
 import type { AppContext } from '../context.js';
-import { noteCommittedStatements } from '../stats/stats.worker.js';
+import { noteCommittedStatements, type Committed } from '../stats/stats.worker.js';
 import { insertNewStatementRows } from './xapi.group.repository.js';
 import { rowKey, type StatementRow } from './xapi.repository.js';
 
@@ -82,8 +82,10 @@ function take(w: Writer): Job[] {
   return w.queue.splice(0, n);
 }
 
+// Plain loops below: Array.prototype.flatMap is not optimised by V8 and showed in the profile.
 async function commitGroup(ctx: AppContext, w: Writer, group: Job[]): Promise<void> {
-  const rows = group.flatMap((j) => j.rows);
+  const rows: StatementRow[] = [];
+  for (const job of group) for (const row of job.rows) rows.push(row);
   let inserted: Map<string, number>;
   try {
     inserted = await insertNewStatementRows(ctx.db, ctx.engine, rows);
@@ -94,15 +96,13 @@ async function commitGroup(ctx: AppContext, w: Writer, group: Job[]): Promise<vo
     return;
   }
   // The drain applies these next; it need not read back and parse what is in memory already.
-  noteCommittedStatements(
-    ctx,
-    rows.flatMap((r) => {
-      const seq = inserted.get(rowKey(r.integrationId, r.prepared.id));
-      return seq === undefined
-        ? []
-        : [{ seq, integrationId: r.integrationId, statement: r.prepared.statement }];
-    }),
-  );
+  const committed: Committed[] = [];
+  for (const r of rows) {
+    const seq = inserted.get(rowKey(r.integrationId, r.prepared.id));
+    if (seq !== undefined)
+      committed.push({ seq, integrationId: r.integrationId, statement: r.prepared.statement });
+  }
+  noteCommittedStatements(ctx, committed);
   w.counts.groups++;
   w.counts.requests += group.length;
   for (const job of group) job.resolve();
