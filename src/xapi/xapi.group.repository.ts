@@ -90,10 +90,18 @@ function sqliteGroupWriter(db: Db, sqlite: SQLite.Database): GroupWriter {
 }
 
 // Column arrays, in STATEMENT_COLUMNS order, then the refs' (integration, statement id, kind, key,
-// related), joined to the seqs the statements got. `voided` and `related` are integers.
+// related), joined to the seqs the statements got. `voided` and `related` are integers. The JSON
+// texts travel as ONE text, joined by U+001E, which JSON.stringify never leaves raw (it escapes
+// every control character), split by string_to_array: as an array, pg escaped each text for the
+// array literal (two regex passes over it) and measured the byte length of the concatenated
+// literal, together ~15 % of a batch POST's CPU.
+const SEPARATOR = '\u001e';
+const columnType = (c: (typeof STATEMENT_COLUMNS)[number]) => (c === 'voided' ? 'integer' : 'text');
 const PG_GROUP_SQL =
   `with ins as (insert into xapi_statements (${STATEMENT_COLUMNS.join(', ')})` +
-  ` select * from unnest(${STATEMENT_COLUMNS.map((c, i) => `$${i + 1}::${c === 'voided' ? 'integer' : 'text'}[]`).join(', ')})` +
+  ` select * from unnest(${STATEMENT_COLUMNS.map((c, i) =>
+    c === 'statement' ? `string_to_array($${i + 1}, chr(30))` : `$${i + 1}::${columnType(c)}[]`,
+  ).join(', ')})` +
   ' returning seq, id, integration_id, voids_id)' +
   ', queued as (insert into xapi_stats_pending (seq) select seq from ins where voids_id is null)' +
   ', r as (insert into xapi_statement_refs (statement_seq, kind, key, related)' +
@@ -102,8 +110,9 @@ const PG_GROUP_SQL =
   ` $${STATEMENT_COLUMNS.length + 5}::integer[]) as refs (integration_id, id, kind, key, related)` +
   ' join ins on ins.integration_id = refs.integration_id and ins.id = refs.id)' +
   ' select seq, id, integration_id from ins';
+const STATEMENT_INDEX = STATEMENT_COLUMNS.indexOf('statement');
 
-function pgGroupParameters(items: StatementRow[]): unknown[][] {
+function pgGroupParameters(items: StatementRow[]): unknown[] {
   const width = STATEMENT_COLUMNS.length;
   const columns: unknown[][] = Array.from({ length: width + 5 }, () => []);
   const row: unknown[] = [];
@@ -120,5 +129,7 @@ function pgGroupParameters(items: StatementRow[]): unknown[][] {
       columns[width + 4]?.push(ref.related);
     }
   }
-  return columns;
+  const parameters: unknown[] = columns;
+  parameters[STATEMENT_INDEX] = columns[STATEMENT_INDEX]?.join(SEPARATOR);
+  return parameters;
 }
