@@ -48,6 +48,39 @@ forEachEngine('xAPI group commit', (engine) => {
     assert.equal(await countStatements(t.ctx.db, other.row.id), 10);
   });
 
+  it('grouped statements keep every character of their columns and refs (quotes, backslashes, commas, braces, NULL)', async () => {
+    const odd = ['"quoted"', 'back\\slash', 'a,b', '{braces}', 'NULL', 'é-ü-日本', "it's"];
+    const list = odd.map((text, n) =>
+      completion(
+        `odd${n}.${text.replace(/[^a-z]/gi, '')}"x\\@example.com`,
+        `https://c.example/odd?v=${text}`,
+        {
+          verb: { id: `https://v.example/${text}`, display: { 'en-US': text } },
+        },
+      ),
+    );
+    const before = writerCounts(t.ctx);
+    const res = await Promise.all(list.map((s) => post(i, s)));
+    res.forEach((r) => assert.equal(r.statusCode, 200, r.body));
+    const after = writerCounts(t.ctx);
+    assert.ok(after.groups - before.groups < list.length, 'committed in shared groups');
+    assert.equal(after.alone, before.alone, 'no group fell back to writing each request alone');
+    for (const s of list) {
+      const object = s.object as { id: string };
+      const actor = s.actor as { mbox: string };
+      const query = `activity=${encodeURIComponent(object.id)}&agent=${encodeURIComponent(JSON.stringify({ mbox: actor.mbox }))}`;
+      const found = await t.app.inject({
+        url: `${BASE}/statements?${query}`,
+        headers: { ...XAPI_HEADERS, authorization: i.basic },
+      });
+      assert.equal(found.statusCode, 200, found.body);
+      const [back] = found.json().statements;
+      assert.equal(back?.id, s.id);
+      assert.deepEqual(back?.verb, s.verb);
+      assert.equal(back?.actor.mbox, actor.mbox);
+    }
+  });
+
   it('a group with a resend, a conflict and a conflicting batch falls back: each request gets its own answer', async () => {
     const stored = completion('stored@example.com', 'https://c.example/g');
     assert.equal((await post(i, stored)).statusCode, 200);
