@@ -70,7 +70,7 @@ function sqliteGroupWriter(db: Db, sqlite: SQLite.Database): GroupWriter {
   const insertRef = sqlite.prepare(refsInsertSql(db, 'sqlite', 1));
   const insertPending = sqlite.prepare(pendingInsertSql(db, 'sqlite', 1));
   // better-sqlite3's transaction: BEGIN, the function, COMMIT; ROLLBACK if it throws.
-  writer = sqlite.transaction((items: StatementRow[]) => {
+  const transaction = sqlite.transaction((items: StatementRow[]) => {
     const inserted = new Map<string, number>();
     const parameters: unknown[] = [];
     for (const item of items) {
@@ -85,6 +85,13 @@ function sqliteGroupWriter(db: Db, sqlite: SQLite.Database): GroupWriter {
     }
     return inserted;
   });
+  // Inside a transaction already, better-sqlite3 would make this a savepoint of it, committed (or
+  // not) with it: never on the group's answer. Kysely's transactions hold the connection, so only a
+  // bare BEGIN run as a plain query could leave one open; the caller then writes each request alone.
+  writer = (items) => {
+    if (sqlite.inTransaction) throw new Error('the SQLite connection is inside a transaction');
+    return transaction(items);
+  };
   sqliteWriters.set(sqlite, writer);
   return writer;
 }
