@@ -4,6 +4,7 @@
 // at any point leaves whole batches behind and a re-run picks up from there. The sync plans batch N
 // while batch N-1 is written, so ids planned but not yet written count as seen (`scope.pending`).
 import type { Db, Engine } from '../db/db.js';
+import { Conflict } from '../errors.js';
 import { newCourseId } from '../platform/course-id.js';
 import { parseActive, rawExternalId, sourceHash, type MappedCourse } from './catalog.mapping.js';
 import type { Mapper } from './catalog.mapper.js';
@@ -11,6 +12,7 @@ import {
   contentColumns,
   findCoursesByExternalIds,
   insertCourses,
+  integrationStillLive,
   releaseHeldCourses,
   RESTORABLE_REASONS,
   updateCourse,
@@ -219,6 +221,8 @@ export async function writePlan(db: Db, scope: PageScope, plan: PagePlan): Promi
       );
       if (releaseHeld) await releaseHeldCourses(trx, scope.integrationId, present);
       await insertRunErrors(trx, scope.runId, issues);
+      if (!(await integrationStillLive(trx, scope.engine, scope.integrationId)))
+        throw Conflict('integration_deactivated', 'the integration was deactivated during the run: stopped');
     });
   }
   // Only once the batch is committed does it count as seen.

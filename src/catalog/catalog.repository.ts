@@ -147,6 +147,19 @@ async function insertRowsAsArrays(db: Db, rows: readonly NewCourseRow[]): Promis
   return Number(result.numAffectedRows ?? 0);
 }
 
+/**
+ * Last statement of a batch's transaction: is the integration still live? Read after the batch's
+ * writes, so that the answer holds until COMMIT: SQLite's write lock already keeps other writers out,
+ * and on PostgreSQL the share lock makes a deactivation's status update wait for the commit (then
+ * its archiving follows the batch). A deactivation on another instance, which cannot abort this
+ * run, so stops it at its next batch instead of letting it restore courses until it ends.
+ */
+export async function integrationStillLive(db: Db, engine: Engine, integrationId: string): Promise<boolean> {
+  const row = await sql<{ status: string }>`SELECT status FROM integrations WHERE id = ${integrationId}
+    ${engine === 'postgres' ? sql`FOR SHARE` : sql``}`.execute(db);
+  return row.rows[0] !== undefined && row.rows[0].status !== 'inactive';
+}
+
 export type CoursePatch = {
   content?: ReturnType<typeof contentColumns>;
   /** Archive (with the reason), restore (null), or leave the state alone (undefined). */

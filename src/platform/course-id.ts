@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 
 /**
@@ -9,5 +10,19 @@ import { v7 as uuidv7 } from 'uuid';
  * unique and unguessable enough for what they are (74 random bits).
  */
 export function newCourseId(): string {
-  return uuidv7();
+  return uuidv7({ random: randomBytes16() });
+}
+
+// The library draws 16 bytes from the system per id (~5 µs each, 2 % of a first sync's main
+// thread); a pool refilled every 256 ids costs a tenth of that.
+const POOL_BYTES = 16 * 256;
+let pool = Buffer.alloc(0);
+let used = 0;
+function randomBytes16(): Uint8Array {
+  if (used + 16 > pool.length) {
+    pool = crypto.randomBytes(POOL_BYTES);
+    used = 0;
+  }
+  used += 16;
+  return pool.subarray(used - 16, used);
 }
