@@ -40,11 +40,12 @@ const KEY_SEPARATOR = '\u0000';
 /** The key of a statement in `insertStatementRows`' answer: ids are unique per integration only. */
 export const rowKey = (integrationId: string, id: string): string => `${integrationId}${KEY_SEPARATOR}${id}`;
 
-// The hot path skips Kysely's builder, which cost more per row than the database's own insert: the
-// SQL is compiled once per engine and row count (from a template row, so Kysely still writes it),
-// then run with fresh parameters in the same column order. On PostgreSQL a group is a few multi-row
-// INSERTs (round trips are what costs); on SQLite, in process, one prepared single-row INSERT per
-// row is cheaper than a large VALUES list, and needs one prepared statement instead of one per size.
+// Statement inserts skip Kysely's builder, which cost more per row than the database's own insert:
+// the SQL is compiled once per engine and row count (from a template row, so Kysely still writes
+// it), then run with fresh parameters in the same column order. On PostgreSQL a request is a few
+// multi-row INSERTs; on SQLite, in process, one prepared single-row INSERT per row is cheaper than a
+// large VALUES list. The group commit's write (xapi.group.repository.ts) runs the same SQLite SQL
+// on the driver itself.
 export const STATEMENT_COLUMNS = [
   'id',
   'integration_id',
