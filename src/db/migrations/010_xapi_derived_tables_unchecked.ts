@@ -10,10 +10,12 @@ import type { Engine } from '../db.js';
 // SQLite cannot drop a constraint: the two tables are rebuilt, the same otherwise.
 export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
   if (engine === 'postgres') {
-    await sql`alter table xapi_statement_refs drop constraint xapi_statement_refs_statement_seq_fkey`.execute(
+    await sql`alter table xapi_statement_refs drop constraint if exists xapi_statement_refs_statement_seq_fkey`.execute(
       db,
     );
-    await sql`alter table xapi_stats_pending drop constraint xapi_stats_pending_seq_fkey`.execute(db);
+    await sql`alter table xapi_stats_pending drop constraint if exists xapi_stats_pending_seq_fkey`.execute(
+      db,
+    );
     return;
   }
   await db.schema
