@@ -26,7 +26,14 @@ export const SearchResultSchema = Type.Object({
   approximate: Type.Boolean({
     description:
       'True for very broad matches: total and facet counts were counted over the first 1,000 matches ' +
-      'and are lower bounds (show "1,000+"); the ranking of items is exact either way',
+      'and are lower bounds (show "1,000+")',
+  }),
+  rankedAmong: Type.Union([Type.Integer(), Type.Null()], {
+    description:
+      'Null when every match was ranked by relevance. A number N when the query matched more than N visible ' +
+      'courses: the first N positions are the best N candidates ranked by relevance, candidates being taken ' +
+      'courses with every word in their name first, then the others, each in index order; positions after N ' +
+      'follow in that same candidate order, unranked. Consecutive pages never repeat or skip a course',
   }),
   page: Type.Integer(),
   pageSize: Type.Integer(),
