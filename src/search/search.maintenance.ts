@@ -15,6 +15,7 @@ export async function refreshSearchAfterBulkWrites(db: Db, engine: Engine): Prom
   // (about 10 % of the search CPU right after a 100,000-course first sync); then statistics for the
   // search table without waiting for autovacuum.
   await sql`SELECT gin_clean_pending_list('course_search_tsv_idx'::regclass),
-    gin_clean_pending_list('course_search_name_idx'::regclass)`.execute(db);
+    gin_clean_pending_list('course_search_name_idx'::regclass),
+    gin_clean_pending_list('course_search_subjects_idx'::regclass)`.execute(db);
   await sql`ANALYZE course_search`.execute(db);
 }

@@ -114,14 +114,15 @@ function finish(rows: Row[], p: Plan, withFacets: boolean): RankedPage {
 export async function rankedPageSqlite(q: RankedPageQuery, match: string): Promise<RankedPage> {
   const p = plan(q.page, q.candidates, q.facetCap);
   const bm25 = sql`bm25(courses_fts, 10.0, 1.0, 4.0, 2.0)`;
-  const branch = (expr: string, tier: number, scored: boolean) =>
+  const branch = (expr: string, tier: number, scored: boolean, not: RawBuilder<unknown> = sql`1 = 1`) =>
     sql`SELECT * FROM (SELECT c.rid, c.id, c.name, c.lang, c.content_type, c.source, ${sql.lit(tier)} AS tier${scored ? sql`, ${bm25} AS score` : sql``}
       FROM courses_fts CROSS JOIN course_facts c ON c.rid = courses_fts.rowid
-      WHERE courses_fts MATCH ${expr} AND ${q.where} ORDER BY courses_fts.rowid LIMIT ${sql.lit(p.listed)})`;
+      WHERE courses_fts MATCH ${expr} AND ${not} AND ${q.where} ORDER BY courses_fts.rowid LIMIT ${sql.lit(p.listed)})`;
   const inName = `{name} : (${match})`;
   // Tiered, bm25 must see the full query, so the listed rows are scored by a second pass.
   const listedAndScored = q.tiered
-    ? sql`u AS MATERIALIZED (SELECT * FROM (${branch(inName, 0, false)} UNION ALL ${branch(`(${match}) NOT ${inName}`, 1, false)})
+    ? sql`t1 AS MATERIALIZED (${branch(inName, 0, false)}),
+      u AS MATERIALIZED (SELECT * FROM (SELECT * FROM t1 UNION ALL ${branch(match, 1, false, sql`+c.rid NOT IN (SELECT rid FROM t1)`)})
         LIMIT ${sql.lit(p.listed)}),
       l AS MATERIALIZED (SELECT u.*, row_number() OVER () AS pos, count(*) OVER () AS cnt FROM u),
       s AS MATERIALIZED (SELECT f.rowid AS rid, ${bm25} AS score
@@ -169,11 +170,12 @@ export async function rankedPagePostgres(q: RankedPageQuery, match: string): Pro
         ts_rank(c.tsv, ${tsq}) AS score
       FROM course_search c WHERE ${cond} AND ${q.where} LIMIT ${sql.lit(p.listed)})`;
   const listed = q.tiered
-    ? sql`SELECT * FROM (${branch(inName, 0)} UNION ALL ${branch(sql`c.tsv @@ ${tsq} AND NOT (${inName})`, 1)}) x
-        LIMIT ${sql.lit(p.listed)}`
-    : branch(sql`c.tsv @@ ${tsq}`, 0);
+    ? sql`t1 AS MATERIALIZED ${branch(inName, 0)},
+      u AS MATERIALIZED (SELECT * FROM (SELECT * FROM t1 UNION ALL
+        ${branch(sql`c.tsv @@ ${tsq} AND c.course_id NOT IN (SELECT id FROM t1)`, 1)}) x LIMIT ${sql.lit(p.listed)})`
+    : sql`u AS MATERIALIZED ${branch(sql`c.tsv @@ ${tsq}`, 0)}`;
   const rows = await sql<Row>`
-    WITH u AS MATERIALIZED (${listed}),
+    WITH ${listed},
       n AS MATERIALIZED (SELECT u.*, row_number() OVER () AS pos, count(*) OVER () AS cnt FROM u),
       ranked AS (SELECT n.*, 0 AS part, row_number() OVER (ORDER BY CASE WHEN n.cnt > ${sql.lit(p.n)} THEN n.tier ELSE 0 END,
           n.score DESC, n.name, n.id) AS ord FROM n WHERE n.pos <= ${sql.lit(p.n)}),

@@ -14,7 +14,7 @@ import * as m005b from './005b_xapi_write_path.js';
 import * as m006 from './006_courses_at_work.js';
 import * as m006b from './006b_search_browse.js';
 import * as m006c from './006c_search_facts.js';
-import * as m009 from './009_search_name_tier.js';
+import * as m009 from './009_search_indexes.js';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -31,7 +31,7 @@ const REGISTRY: Record<string, EngineMigration> = {
   '006_courses_at_work': m006,
   '006b_search_browse': m006b,
   '006c_search_facts': m006c,
-  '009_search_name_tier': m009,
+  '009_search_indexes': m009,
 };
 
 export type MigrationReport = { applied: string[]; error?: { migration: string; message: string } };
