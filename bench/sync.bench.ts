@@ -13,6 +13,9 @@ import { createTestDatabase, type TestDatabase } from '../test/helpers/engines.j
 const quick = process.argv.includes('--quick');
 const COURSES = quick ? 2_000 : 20_000;
 const RSS_COURSES = quick ? 5_000 : 100_000;
+// `-- sqlite` or `-- postgres` runs one engine (both by default).
+const only = (['sqlite', 'postgres'] as const).filter((e) => process.argv.includes(e));
+const engines = only.length > 0 ? only : (['sqlite', 'postgres'] as const);
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 const tsxArgs = (file: string, ...args: string[]) => ['--import', 'tsx', file, ...args];
 
@@ -190,8 +193,7 @@ const sandbox = await startSandboxChild(COURSES);
 const big = await startSandboxChild(RSS_COURSES);
 try {
   const result: Record<string, unknown> = {};
-  for (const engine of ['sqlite', 'postgres'] as const)
-    result[engine] = await benchEngine(engine, sandbox, big);
+  for (const engine of engines) result[engine] = await benchEngine(engine, sandbox, big);
   console.log(JSON.stringify(result));
 } finally {
   sandbox.stop();

@@ -3,14 +3,16 @@
 // `writePlan` writes only what changed, in one transaction. A batch is all or nothing, so a run killed
 // at any point leaves whole batches behind and a re-run picks up from there. The sync plans batch N
 // while batch N-1 is written, so ids planned but not yet written count as seen (`scope.pending`).
-import crypto from 'node:crypto';
-import type { Db } from '../db/db.js';
+import type { Db, Engine } from '../db/db.js';
+import { Conflict } from '../errors.js';
+import { newCourseId } from '../platform/course-id.js';
 import { parseActive, rawExternalId, sourceHash, type MappedCourse } from './catalog.mapping.js';
 import type { Mapper } from './catalog.mapper.js';
 import {
   contentColumns,
   findCoursesByExternalIds,
   insertCourses,
+  integrationStillLive,
   releaseHeldCourses,
   RESTORABLE_REASONS,
   updateCourse,
@@ -44,6 +46,7 @@ export type PageScope = {
   /** The integration has held archives: present courses must leave the hold. */
   hasHold: boolean;
   now: () => string;
+  engine: Engine;
 };
 
 type Valid = { course: MappedCourse; hash: string; sourceHash: string; raw: unknown; issues: RunIssue[] };
@@ -177,7 +180,7 @@ export async function planPage(
     const row = byExternalId.get(v.course.externalId);
     if (!row) {
       fresh.push({
-        id: crypto.randomUUID(),
+        id: newCourseId(),
         externalId: v.course.externalId,
         content: contentColumns(v.course, v.hash, v.sourceHash, v.raw),
         archivedReason: v.course.active ? null : 'inactive',
@@ -208,9 +211,18 @@ export async function writePlan(db: Db, scope: PageScope, plan: PagePlan): Promi
   if (fresh.length > 0 || changes.length > 0 || issues.length > 0 || releaseHeld) {
     await db.transaction().execute(async (trx) => {
       for (const c of changes) counts.courseRowsWritten += await updateCourse(trx, c.id, c.patch, now);
-      counts.courseRowsWritten += await insertCourses(trx, scope.integrationId, scope.groupId, fresh, now);
+      counts.courseRowsWritten += await insertCourses(
+        trx,
+        scope.engine,
+        scope.integrationId,
+        scope.groupId,
+        fresh,
+        now,
+      );
       if (releaseHeld) await releaseHeldCourses(trx, scope.integrationId, present);
       await insertRunErrors(trx, scope.runId, issues);
+      if (!(await integrationStillLive(trx, scope.engine, scope.integrationId)))
+        throw Conflict('integration_deactivated', 'the integration was deactivated during the run: stopped');
     });
   }
   // Only once the batch is committed does it count as seen.

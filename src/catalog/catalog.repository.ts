@@ -1,8 +1,9 @@
 // Synced course rows. Repositories take `db` (or a transaction) first; the caller owns the
 // transaction. Write functions answer how many course rows they wrote, so that "a no-op re-sync
 // writes nothing" is measured, not assumed.
-import { sql } from 'kysely';
-import type { Db } from '../db/db.js';
+import { sql, type Insertable } from 'kysely';
+import type { Db, Engine } from '../db/db.js';
+import type { CoursesTable } from '../db/schema.js';
 import type { MappedCourse } from './catalog.mapping.js';
 
 export type ArchiveReason = 'inactive' | 'absent' | 'deactivated';
@@ -67,32 +68,39 @@ export type NewCourse = {
  */
 export async function insertCourses(
   db: Db,
+  engine: Engine,
   integrationId: string,
   groupId: string,
   courses: readonly NewCourse[],
   now: string,
 ): Promise<number> {
   if (courses.length === 0) return 0;
-  const result = await db
-    .insertInto('courses')
-    .values(
-      courses.map((c) => ({
-        id: c.id,
-        integration_id: integrationId,
-        source: 'opensesame',
-        external_id: c.externalId,
-        ...c.content,
-        archived: c.archivedReason ? (1 as const) : (0 as const),
-        archived_at: c.archivedReason ? now : null,
-        archived_reason: c.archivedReason,
-        // A new row's hand-added tags start empty; no sync writes them afterwards.
-        local_tags: '[]',
-        created_at: now,
-        updated_at: now,
-      })),
-    )
-    .onConflict((oc) => oc.columns(['integration_id', 'external_id']).doNothing())
-    .executeTakeFirst();
+  const rows = courses.map((c) => ({
+    id: c.id,
+    integration_id: integrationId,
+    source: 'opensesame',
+    external_id: c.externalId,
+    ...c.content,
+    archived: c.archivedReason ? (1 as const) : (0 as const),
+    archived_at: c.archivedReason ? now : null,
+    archived_reason: c.archivedReason,
+    // A new row's hand-added tags start empty; no sync writes them afterwards.
+    local_tags: '[]',
+    created_at: now,
+    updated_at: now,
+  }));
+  const inserted =
+    engine === 'postgres'
+      ? await insertRowsAsArrays(db, rows)
+      : Number(
+          (
+            await db
+              .insertInto('courses')
+              .values(rows)
+              .onConflict((oc) => oc.columns(['integration_id', 'external_id']).doNothing())
+              .executeTakeFirst()
+          ).numInsertedOrUpdatedRows ?? 0,
+        );
   // Catalog entries by external id, so that they point at whichever row won.
   await db
     .insertInto('catalog_entries')
@@ -115,7 +123,41 @@ export async function insertCourses(
     )
     .onConflict((oc) => oc.columns(['group_id', 'course_id']).doNothing())
     .execute();
-  return Number(result.numInsertedOrUpdatedRows ?? 0);
+  return inserted;
+}
+
+type NewCourseRow = Insertable<CoursesTable>;
+/** PostgreSQL type of each column a sync inserts (all text but these). */
+const INTEGER_COLUMNS = new Set(['duration_minutes', 'archived']);
+
+/**
+ * PostgreSQL: one array parameter per column, unnested into rows. A multi-row VALUES list has one
+ * parameter per cell (2,500 for 100 courses), and the server parses and plans that text anew for
+ * every batch; this statement's text is the same for every batch.
+ */
+async function insertRowsAsArrays(db: Db, rows: readonly NewCourseRow[]): Promise<number> {
+  const columns = Object.keys(rows[0]!) as Array<keyof NewCourseRow>;
+  const arrays = columns.map((col) => {
+    const values = rows.map((r) => r[col] ?? null);
+    return sql`${values}::${sql.raw(INTEGER_COLUMNS.has(col) ? 'integer[]' : 'text[]')}`;
+  });
+  const result = await sql`INSERT INTO courses (${sql.join(columns.map((c) => sql.ref(c)))})
+    SELECT * FROM unnest(${sql.join(arrays)})
+    ON CONFLICT (integration_id, external_id) DO NOTHING`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/**
+ * Last statement of a batch's transaction: is the integration still live? Read after the batch's
+ * writes, so that the answer holds until COMMIT: SQLite's write lock already keeps other writers out,
+ * and on PostgreSQL the share lock makes a deactivation's status update wait for the commit (then
+ * its archiving follows the batch). A deactivation on another instance, which cannot abort this
+ * run, so stops it at its next batch instead of letting it restore courses until it ends.
+ */
+export async function integrationStillLive(db: Db, engine: Engine, integrationId: string): Promise<boolean> {
+  const row = await sql<{ status: string }>`SELECT status FROM integrations WHERE id = ${integrationId}
+    ${engine === 'postgres' ? sql`FOR SHARE` : sql``}`.execute(db);
+  return row.rows[0] !== undefined && row.rows[0].status !== 'inactive';
 }
 
 export type CoursePatch = {

@@ -6,7 +6,7 @@ import type { AppContext } from '../context.js';
 import { beginBulkWrites } from '../db/db.js';
 import { refreshSearchAfterBulkWrites } from '../search/search.maintenance.js';
 import type { SyncTrigger } from '../db/schema.js';
-import { NotFound } from '../errors.js';
+import { AppError, NotFound } from '../errors.js';
 import { connectionOf, getIntegration } from '../integrations/integrations.repository.js';
 import { OpenSesameError, type CataloguePage } from '../opensesame/opensesame.types.js';
 import { archiveAbsent } from './catalog.holds.js';
@@ -86,6 +86,7 @@ function describeError(err: unknown): { code: string; message: string } {
     const step = err.step === 'token' ? 'token request' : 'catalogue listing';
     return { code: err.code, message: `OpenSesame ${step} failed: ${err.message}` };
   }
+  if (err instanceof AppError) return { code: err.code, message: err.message };
   if (err instanceof Error && err.name === 'AbortError')
     return { code: 'aborted', message: 'the run was stopped' };
   return { code: 'internal_error', message: err instanceof Error ? err.message : String(err) };
@@ -185,6 +186,7 @@ export async function runSync(
       pending: new Set<string>(),
       hasHold: integration.archive_hold_run_id !== null,
       now: nowIso,
+      engine: ctx.engine,
     };
     const listing: AsyncIterable<CataloguePage> = client.listCatalogue({ signal: stop.signal });
     // Pages are written in batches (up to BATCH_ITEMS courses or BATCH_MS of listing, whichever

@@ -1,11 +1,11 @@
 // Courses as the platform sees them, and the catalog and library entries that put them in groups.
 // The sync (catalog/ area) writes synced courses; this file reads them and writes only what the
 // platform owns: platform-authored courses, local tags, entries.
-import crypto from 'node:crypto';
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../db/db.js';
 import type { Database } from '../db/schema.js';
 import type { CourseRow } from './platform.mapping.js';
+import { newCourseId } from './course-id.js';
 
 export type Collection = 'catalog' | 'library';
 const TABLE = { catalog: 'catalog_entries', library: 'library_entries' } as const;
@@ -112,7 +112,7 @@ export type NativeCourseInput = {
 
 export async function insertNativeCourse(db: Db, input: NativeCourseInput): Promise<CourseRow> {
   const row: CourseRow = {
-    id: crypto.randomUUID(),
+    id: newCourseId(),
     integration_id: null,
     source: 'native',
     external_id: null,

@@ -6,6 +6,7 @@ import * as m001 from './001_core.js';
 import * as m002 from './002_catalog_sync.js';
 import * as m002b from './002b_catalog_source_hash.js';
 import * as m002c from './002c_catalog_drop_external_index.js';
+import * as m002d from './002d_catalog_write_path.js';
 import * as m003 from './003_platform.js';
 import * as m007 from './007_sso.js';
 import * as m004 from './004_integrations.js';
@@ -23,6 +24,7 @@ const REGISTRY: Record<string, EngineMigration> = {
   '002_catalog_sync': m002,
   '002b_catalog_source_hash': m002b,
   '002c_catalog_drop_external_index': m002c,
+  '002d_catalog_write_path': m002d,
   '003_platform': m003,
   '007_sso': m007,
   '004_integrations': m004,
