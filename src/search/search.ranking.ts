@@ -106,10 +106,12 @@ function finish(rows: Row[], p: Plan, withFacets: boolean): RankedPage {
 }
 
 /**
- * SQLite. FTS5 lists each tier in rowid order (`{name} : (…)` is the name column alone, read from
- * the index's positions), stopping after the rows needed; then one more pass of the full query over
- * the listed rows' rowid range scores only them (bm25 is computed for the rows kept, not for every
- * match). `+rowid` keeps the IN test out of FTS5, which would run the whole query once per value.
+ * SQLite. FTS5 lists each tier in rowid order, stopping after the rows needed: tier 0 with the query
+ * on the name column alone (`{name} : (…)`, read from the index's positions), tier 1 with the full
+ * query less the tier-0 rows already listed (every tier-0 row that passes the filters is in the list
+ * by the time tier 1 is read). bm25 must see the full query, so one more pass of it over the listed
+ * rows' rowid range scores only them; `+rowid` keeps the IN test out of FTS5, which would run the
+ * whole query once per value. Untiered, one pass lists and scores (bm25 only for the rows kept).
  */
 export async function rankedPageSqlite(q: RankedPageQuery, match: string): Promise<RankedPage> {
   const p = plan(q.page, q.candidates, q.facetCap);
@@ -157,9 +159,9 @@ export async function rankedPageSqlite(q: RankedPageQuery, match: string): Promi
 
 /**
  * PostgreSQL. Tier 0 reads the expression GIN index on the name (migration 009), tier 1 the text
- * index; each is a bitmap (or sequential) scan, which returns rows in storage order, and ts_rank is
- * computed for the rows kept only. Sequential scans must not start mid-table (synchronized scans),
- * so the search transaction turns them off.
+ * index less the tier-0 rows listed; each is a bitmap (or sequential) scan, which returns rows in
+ * storage order, and ts_rank is computed for the rows kept only. Sequential scans must not start
+ * mid-table (synchronized scans), so the search transaction turns them off.
  */
 export async function rankedPagePostgres(q: RankedPageQuery, match: string): Promise<RankedPage> {
   const p = plan(q.page, q.candidates, q.facetCap);

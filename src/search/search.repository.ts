@@ -50,7 +50,8 @@ export type SearchOptions = {
 /**
  * Very broad matches (a prefix such as "manag", browsing 100,000 courses) are counted over their
  * first FACET_CAP visible matches only: the total and the facet counts are then lower bounds, and
- * the result says so (`approximate`), the way a catalogue shows "1,000+". Ranking stays exact.
+ * the result says so (`approximate`), the way a catalogue shows "1,000+". "First": in the text
+ * index's order, or for words without a facet filter in candidate order (search.ranking.ts).
  */
 export const FACET_CAP = 1000;
 /**
@@ -71,17 +72,18 @@ export async function searchCourses(
   if (engine === 'sqlite') return searchIn(db, engine, scope, filters, page, options);
   // PostgreSQL, for these queries only (SET LOCAL, gone at COMMIT): no JIT (compiling costs more
   // than the ~10 ms a query runs) and no parallel workers (on a shared server their start-up and
-  // the gather cost more than they save on a capped scan), and no synchronized sequential scans (one
-  // may start mid-table, and the ranked candidates are listed in storage order). With words, random reads are priced as
+  // the gather cost more than they save on a capped scan). With words, random reads are priced as
   // cached pages, so matches are read through the GIN index instead of testing the tsvector of
   // every row (40 % less server CPU on the bench's broad words); browsing keeps the default, or its
-  // capped counts walk the name index row by row instead of reading the table in order.
-  const randomPageCost = tsQuery(filters.q) === undefined ? '4' : '1.1';
+  // capped counts walk the name index row by row instead of reading the table in order. Also with
+  // words, the ranked candidates are listed in storage order (search.ranking.ts): only bitmap and
+  // sequential scans return rows in that order, so no plain index scans (a btree on the language
+  // would give them by language), and no synchronized sequential scans (one may start mid-table).
+  const words = tsQuery(filters.q) !== undefined;
   return db.transaction().execute(async (trx) => {
     await sql`SELECT set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true),
-      set_config('synchronize_seqscans', 'off', true), set_config('random_page_cost', ${randomPageCost}, true)`.execute(
-      trx,
-    );
+      set_config('random_page_cost', ${words ? '1.1' : '4'}, true), set_config('synchronize_seqscans', 'off', true),
+      set_config('enable_indexscan', ${words ? 'off' : 'on'}, true)`.execute(trx);
     return searchIn(trx, engine, scope, filters, page, options);
   });
 }

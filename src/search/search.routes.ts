@@ -25,8 +25,9 @@ export const SearchResultSchema = Type.Object({
   total: Type.Integer(),
   approximate: Type.Boolean({
     description:
-      'True for very broad matches: total and facet counts were counted over the first 1,000 matches ' +
-      'and are lower bounds (show "1,000+")',
+      'True for very broad matches: total and facet counts were counted over the first 1,000 visible matches ' +
+      '(with words and no facet filter, the first 1,000 in candidate order, see rankedAmong) and are lower ' +
+      'bounds (show "1,000+")',
   }),
   rankedAmong: Type.Union([Type.Integer(), Type.Null()], {
     description:
