@@ -14,6 +14,8 @@ export async function refreshSearchAfterBulkWrites(db: Db, engine: Engine): Prom
   // GIN keeps new entries in a pending list that every search scans until a vacuum merges them
   // (about 10 % of the search CPU right after a 100,000-course first sync); then statistics for the
   // search table without waiting for autovacuum.
-  await sql`SELECT gin_clean_pending_list('course_search_tsv_idx'::regclass)`.execute(db);
+  await sql`SELECT gin_clean_pending_list('course_search_tsv_idx'::regclass),
+    gin_clean_pending_list('course_search_name_idx'::regclass),
+    gin_clean_pending_list('course_search_subjects_idx'::regclass)`.execute(db);
   await sql`ANALYZE course_search`.execute(db);
 }

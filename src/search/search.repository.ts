@@ -7,6 +7,7 @@ import type { CourseScope } from './search.visibility.js';
 import { scopeCondition } from './search.scope.repository.js';
 import { fts5Match, tsQuery } from './search.text.js';
 import type { CourseSummaryRow } from './search.mapping.js';
+import { rankedPagePostgres, rankedPageSqlite, type RankedPage } from './search.ranking.js';
 
 export type FacetName = 'lang' | 'subject' | 'contentType' | 'source';
 export const FACETS: readonly FacetName[] = ['lang', 'subject', 'contentType', 'source'];
@@ -28,6 +29,8 @@ export type SearchRows = {
   total: number;
   /** The total and facet counts cover only the first FACET_CAP matches: lower bounds. */
   approximate: boolean;
+  /** Null when every match was ranked; N when the items were ranked among N candidates (search.ranking.ts). */
+  rankedAmong: number | null;
   hits: SearchHitRow[];
   facets: Record<FacetName, FacetCount[]>;
 };
@@ -40,22 +43,23 @@ export type SearchOptions = {
   facets?: boolean;
   /** Count the total and facets over at most this many matches (see FACET_CAP). */
   facetCap?: number;
-  /** Rank at most this many text matches before falling back to ranking them all. */
-  rankWindow?: number;
+  /** Score at most this many matches (see RANK_CANDIDATES). */
+  rankCandidates?: number;
 };
 
 /**
  * Very broad matches (a prefix such as "manag", browsing 100,000 courses) are counted over their
  * first FACET_CAP visible matches only: the total and the facet counts are then lower bounds, and
- * the result says so (`approximate`), the way a catalogue shows "1,000+". Ranking stays exact.
+ * the result says so (`approximate`), the way a catalogue shows "1,000+". "First": in the text
+ * index's order, or for words without a facet filter in candidate order (search.ranking.ts).
  */
 export const FACET_CAP = 1000;
 /**
- * Ranked results are taken from the best RANK_WINDOW text matches (the text index scores every
- * match, cheaply); filters, visibility and the archived flag are then checked on those alone.
- * When that window cannot prove the page exact, the query runs again over every match.
+ * A query with words is ranked exactly when its visible, filtered matches are at most this many;
+ * past that, among this many candidates, name matches first (search.ranking.ts), and the result
+ * says so (`rankedAmong`). The same figure as FACET_CAP, so one list also gives the filtered total.
  */
-export const RANK_WINDOW = 500;
+export const RANK_CANDIDATES = 1000;
 
 export async function searchCourses(
   db: Db,
@@ -71,11 +75,15 @@ export async function searchCourses(
   // the gather cost more than they save on a capped scan). With words, random reads are priced as
   // cached pages, so matches are read through the GIN index instead of testing the tsvector of
   // every row (40 % less server CPU on the bench's broad words); browsing keeps the default, or its
-  // capped counts walk the name index row by row instead of reading the table in order.
-  const randomPageCost = tsQuery(filters.q) === undefined ? '4' : '1.1';
+  // capped counts walk the name index row by row instead of reading the table in order. Also with
+  // words, the ranked candidates are listed in storage order (search.ranking.ts): only bitmap and
+  // sequential scans return rows in that order, so no plain index scans (a btree on the language
+  // would give them by language), and no synchronized sequential scans (one may start mid-table).
+  const words = tsQuery(filters.q) !== undefined;
   return db.transaction().execute(async (trx) => {
     await sql`SELECT set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true),
-      set_config('random_page_cost', ${randomPageCost}, true)`.execute(trx);
+      set_config('random_page_cost', ${words ? '1.1' : '4'}, true), set_config('synchronize_seqscans', 'off', true),
+      set_config('enable_indexscan', ${words ? 'off' : 'on'}, true)`.execute(trx);
     return searchIn(trx, engine, scope, filters, page, options);
   });
 }
@@ -104,7 +112,11 @@ async function searchIn(
         ? sql`course_facts c`
         : sql`course_search c`;
 
-  const conds: Condition[] = [{ dim: null, expr: sql`c.archived = 0` }];
+  // On PostgreSQL `archived` is tested as an expression, on the heap row: as a plain column test the
+  // planner ANDs the text index's bitmap (or builds one alone, for a filtered total without words)
+  // with a bitmap of the 97 % unarchived courses from the browse index, ~7–9 ms at 100,000 courses,
+  // before a capped scan that needs neither. Browsing names the column itself, to walk that index.
+  const conds: Condition[] = [{ dim: null, expr: sqlite ? sql`c.archived = 0` : sql`c.archived + 0 = 0` }];
   const selected: Partial<Record<FacetName, string[]>> = {};
   const inList = (dim: Exclude<FacetName, 'subject'>, values: string[] | undefined) => {
     if (values && values.length > 0) selected[dim] = values;
@@ -126,42 +138,82 @@ async function searchIn(
   if (filters.maxDuration !== undefined)
     conds.push({ dim: null, expr: sql`c.duration_minutes <= ${filters.maxDuration}` });
 
-  // The text match after the column filters: when PostgreSQL scans the table rather than the GIN
-  // index, it tests conditions of equal cost in the order written, so the cheap tests run first.
-  if (!sqlite && match !== undefined)
-    conds.push({ dim: null, expr: sql`c.tsv @@ to_tsquery('simple', ${match})` });
   // Visibility last: SQLite tests conditions in the order written, and the filters above are
   // cheaper and often narrower than the catalog probes.
   const visible = sql`${scopeCondition(scope, engine, id)}`;
-  const where = (keep: (c: Condition) => boolean = () => true, withVisibility = true) =>
-    sql.join([...conds.filter(keep).map((c) => c.expr), ...(withVisibility ? [visible] : [])], sql` AND `);
-  const q = { db, id, from, where, visible, page, window: Math.trunc(options.rankWindow ?? RANK_WINDOW) };
-  const hits =
-    match === undefined
-      ? await browsePage(q)
-      : sqlite
-        ? await rankedPageSqlite(q, match)
-        : await rankedPagePostgres(q, match);
+  // On PostgreSQL the facts row is the tsvector's row: the text match is one more condition (after
+  // the column filters: scanning the table rather than the GIN index, PostgreSQL tests conditions
+  // of equal cost in the order written, so the cheap tests run first). The ranked page adds its own.
+  const textCond = !sqlite && match !== undefined ? [sql`c.tsv @@ to_tsquery('simple', ${match})`] : [];
+  const where = (keep: (c: Condition) => boolean = () => true, withText = true) =>
+    sql.join([...conds.filter(keep).map((c) => c.expr), ...(withText ? textCond : []), visible], sql` AND `);
+  // Browsing walks the (archived, name, id) index: `archived` as a plain column test.
+  const browseWhere = () =>
+    sql.join([sql`c.archived = 0`, ...conds.slice(1).map((c) => c.expr), visible], sql` AND `);
+  const dimFiltered = Object.keys(selected).length > 0 || conds.some((c) => c.dim === 'subject');
+  const candidates = Math.trunc(options.rankCandidates ?? RANK_CANDIDATES);
+  const rank = (tiered: boolean, facetCap?: number) => {
+    const q = { db, where: where(undefined, false), page, candidates, tiered, facetCap };
+    return sqlite ? rankedPageSqlite(q, match!) : rankedPagePostgres(q, match!);
+  };
+  let total = 0;
+  let approximate = false;
+  let hits: SearchHitRow[] = [];
+  let ranked: RankedPage | undefined;
+  const counts: Record<FacetName, Map<string, number>> = {
+    lang: new Map(),
+    contentType: new Map(),
+    source: new Map(),
+    subject: new Map(),
+  };
+  const passes = (row: Record<string, unknown>, except?: FacetName) =>
+    (Object.entries(selected) as Array<[Exclude<FacetName, 'subject'>, string[]]>).every(
+      ([dim, values]) => dim === except || values.includes(String(row[FIELD[dim]])),
+    );
+  // Adds one language/content type/source combination (of rows passing the subject filter) to the
+  // total and to the facets whose filters it passes (a facet ignores its own filter).
+  const addCombo = (lang: unknown, contentType: unknown, source: unknown, n: number) => {
+    const row = { lang, content_type: contentType, source };
+    if (passes(row)) total += n;
+    for (const dim of ['lang', 'contentType', 'source'] as const)
+      if (passes(row, dim)) {
+        const key = String(row[FIELD[dim]]);
+        counts[dim].set(key, (counts[dim].get(key) ?? 0) + n);
+      }
+  };
 
-  // One capped pass over the matches, leaving out every facet filter, feeds all counts: the
-  // language/content type/source combinations (of rows passing the subject filter) and the
-  // subjects (of rows passing the other three). Each count is then summed here with the filters
-  // that apply to it (a facet ignores its own filter). Visibility is checked once per row.
-  const subjectCond = conds.find((c) => c.dim === 'subject')?.expr ?? sql`1 = 1`;
-  const otherFacetConds = conds.filter((c) => c.dim !== null && c.dim !== 'subject').map((c) => c.expr);
-  // SQLite probes course_subjects by primary key per row (a CROSS JOIN keeps that order; the planner
-  // would otherwise scan all of it against the capped set); PostgreSQL unnests the facts' array.
-  const subjectsOf = sqlite
-    ? sql`CROSS JOIN course_subjects s ON s.course_id = c.id`
-    : sql`CROSS JOIN LATERAL unnest(c.subjects) AS s(subject)`;
-  const subjectRows =
-    options.facets === false
-      ? sql``
-      : sql`UNION ALL
+  if (match !== undefined && !dimFiltered) {
+    // Words and no facet filter: the ranked page's list of candidates is what the facets count (its
+    // first `cap` rows, in candidate order), in the same statement.
+    ranked = await rank(true, cap);
+    hits = ranked.hits;
+    approximate = ranked.matched >= cap;
+    for (const [lang, contentType, source, n] of ranked.facets?.combos ?? [])
+      addCombo(lang, contentType, source, Number(n));
+    total = Math.min(ranked.matched, cap);
+    if (options.facets !== false)
+      for (const [subject, n] of ranked.facets?.subjects ?? [])
+        counts.subject.set(String(subject), Number(n));
+  } else {
+    // One capped pass over the matches, leaving out every facet filter, feeds all counts: the
+    // language/content type/source combinations (of rows passing the subject filter) and the
+    // subjects (of rows passing the other three), summed above with the filters that apply to each.
+    // Visibility is checked once per row.
+    const subjectCond = conds.find((c) => c.dim === 'subject')?.expr ?? sql`1 = 1`;
+    const otherFacetConds = conds.filter((c) => c.dim !== null && c.dim !== 'subject').map((c) => c.expr);
+    // SQLite probes course_subjects by primary key per row (a CROSS JOIN keeps that order; the planner
+    // would otherwise scan all of it against the capped set); PostgreSQL unnests the facts' array.
+    const subjectsOf = sqlite
+      ? sql`CROSS JOIN course_subjects s ON s.course_id = c.id`
+      : sql`CROSS JOIN LATERAL unnest(c.subjects) AS s(subject)`;
+    const subjectRows =
+      options.facets === false
+        ? sql``
+        : sql`UNION ALL
       SELECT 's', s.subject, NULL, NULL, count(*) FROM f c ${subjectsOf}
       WHERE ${otherFacetConds.length > 0 ? sql.join(otherFacetConds, sql` AND `) : sql`1 = 1`}
       GROUP BY s.subject`;
-  const counted = await sql<{ k: string; a: string | null; b: string | null; d: string | null; n: number }>`
+    const counted = await sql<{ k: string; a: string | null; b: string | null; d: string | null; n: number }>`
     WITH f AS (
       SELECT ${id} AS id, c.lang, c.content_type, c.source${sqlite ? sql`` : sql`, c.subjects`},
         CASE WHEN ${subjectCond} THEN 1 ELSE 0 END AS subject_ok
@@ -171,39 +223,32 @@ async function searchIn(
     SELECT 'c', lang, content_type, source, count(*) FROM f WHERE subject_ok = 1
     GROUP BY lang, content_type, source
     ${subjectRows}`.execute(db);
-  const passes = (row: Record<string, unknown>, except?: FacetName) =>
-    (Object.entries(selected) as Array<[Exclude<FacetName, 'subject'>, string[]]>).every(
-      ([dim, values]) => dim === except || values.includes(String(row[FIELD[dim]])),
-    );
-  let total = 0;
-  let approximate = false;
-  const counts: Record<FacetName, Map<string, number>> = {
-    lang: new Map(),
-    contentType: new Map(),
-    source: new Map(),
-    subject: new Map(),
-  };
-  for (const r of counted.rows) {
-    const n = Number(r.n);
-    if (r.k === 'n') approximate = n >= cap;
-    else if (r.k === 's') counts.subject.set(String(r.a), n);
-    else {
-      const row = { lang: r.a, content_type: r.b, source: r.d };
-      if (passes(row)) total += n;
-      for (const dim of ['lang', 'contentType', 'source'] as const)
-        if (passes(row, dim)) {
-          const key = String(row[FIELD[dim]]);
-          counts[dim].set(key, (counts[dim].get(key) ?? 0) + n);
-        }
+    let visibleMatches = 0;
+    for (const r of counted.rows) {
+      const n = Number(r.n);
+      if (r.k === 'n') visibleMatches = n;
+      else if (r.k === 's') counts.subject.set(String(r.a), n);
+      else addCombo(r.a, r.b, r.d, n);
     }
-  }
-  // With a language, content type, source or subject filter, the capped pass may hold few rows that
-  // pass it: count the filtered total on its own, capped likewise, so it is exact below the cap.
-  if (approximate && (Object.keys(selected).length > 0 || filters.subject?.length)) {
-    const filtered = await sql<{ n: number }>`
+    approximate = visibleMatches >= cap;
+    if (match === undefined) hits = await browsePage({ db, id, from, where: browseWhere, page });
+    else {
+      // Fewer visible matches than the cap and than N (the filters only narrow them): one pass, no
+      // tiers, ranks them all.
+      ranked = await rank(approximate || visibleMatches > candidates);
+      hits = ranked.hits;
+    }
+    // With a facet filter, the capped pass may hold few rows that pass it: the filtered total is
+    // counted on its own, capped likewise, so it is exact below the cap. With words, the ranked page
+    // listed those matches already (up to N + 1 of them).
+    if (approximate && ranked && (ranked.matched < ranked.listed || ranked.matched >= cap))
+      total = Math.min(ranked.matched, cap);
+    else if (approximate && dimFiltered) {
+      const filtered = await sql<{ n: number }>`
       SELECT count(*) AS n FROM (SELECT 1 AS one FROM ${from} WHERE ${where()}
       LIMIT ${sql.lit(cap)}) t`.execute(db);
-    total = Number(filtered.rows[0]?.n ?? 0);
+      total = Number(filtered.rows[0]?.n ?? 0);
+    }
   }
   const facets: Record<FacetName, FacetCount[]> = {
     lang: top(counts.lang),
@@ -211,86 +256,30 @@ async function searchIn(
     source: top(counts.source),
     subject: top(counts.subject),
   };
-  return { total, approximate, hits, facets };
+  return { total, approximate, rankedAmong: ranked?.rankedAmong ?? null, hits, facets };
 }
 
-type PageQuery = {
+type BrowseQuery = {
   db: Db;
   /** The course id in the facts row `c`. */
   id: RawBuilder<unknown>;
-  /** The facts rows `c` of the matching courses (all courses without words). */
+  /** The facts rows `c` of every course. */
   from: RawBuilder<unknown>;
-  where: (keep?: (c: Condition) => boolean, withVisibility?: boolean) => RawBuilder<unknown>;
-  visible: RawBuilder<unknown>;
+  where: () => RawBuilder<unknown>;
   page: { limit: number; offset: number };
-  window: number;
 };
 
 const COLS = sql`d.id, d.name, d.description, d.image, d.author, d.lang, d.subjects, d.content_type,
   d.duration_minutes, d.source`;
 
 /** Without words: by name, walking the facts' (archived, name, id) index and stopping after the page. */
-async function browsePage(q: PageQuery): Promise<SearchHitRow[]> {
+async function browsePage(q: BrowseQuery): Promise<SearchHitRow[]> {
   const { page, id } = q;
   const rows = await sql<SearchHitRow>`
     WITH p AS (SELECT ${id} AS pid, c.name AS pname FROM ${q.from} WHERE ${q.where()}
       ORDER BY c.name, ${id} LIMIT ${page.limit} OFFSET ${page.offset})
     SELECT ${COLS}, NULL AS rank FROM p JOIN courses d ON d.id = p.pid ORDER BY p.pname, p.pid`.execute(q.db);
   return rows.rows;
-}
-
-/**
- * SQLite: FTS5 scores every match (bm25, cheap inside the index) and keeps the best `window`; only
- * those are looked up in the facts for filters and visibility. That page is exact when the window
- * held every match, or when the page is full and its last score is strictly better than the
- * window's worst (no match outside the window can come before it, ties included); otherwise the
- * query runs again over every match.
- */
-async function rankedPageSqlite(q: PageQuery, match: string): Promise<SearchHitRow[]> {
-  const { page } = q;
-  const window = Math.max(q.window, 4 * (page.offset + page.limit));
-  const run = (limited: boolean) =>
-    sql<SearchHitRow & { edge: number | null; inwin: number }>`
-    WITH m AS MATERIALIZED (SELECT rowid AS mid, bm25(courses_fts, 10.0, 1.0, 4.0, 2.0) AS score FROM courses_fts
-        WHERE courses_fts MATCH ${match}${limited ? sql` ORDER BY score LIMIT ${sql.lit(window)}` : sql``}),
-      p AS (SELECT c.rid, c.id AS pid, c.name AS pname, m.score AS rank FROM m CROSS JOIN course_facts c ON c.rid = m.mid
-        WHERE ${q.where()} ORDER BY m.score, c.name, c.id LIMIT ${page.limit} OFFSET ${page.offset})
-    SELECT ${COLS}, p.rank, (SELECT max(score) FROM m) AS edge, (SELECT count(*) FROM m) AS inwin
-    FROM p JOIN courses d ON d.rowid = p.rid ORDER BY p.rank, p.pname, p.pid`.execute(q.db);
-  const rows = (await run(true)).rows;
-  const last = rows[rows.length - 1];
-  const wholeWindow = rows.length > 0 && Number(rows[0]!.inwin) < window;
-  const fullPage = last !== undefined && rows.length === page.limit && Number(last.rank) < Number(last.edge);
-  const exact = wholeWindow || fullPage ? rows : (await run(false)).rows;
-  return exact.map(({ edge: _e, inwin: _i, ...r }) => r);
-}
-
-/**
- * PostgreSQL: the facts share the tsvector's row, so every filter but visibility is checked in the
- * index scan, and the window holds the best `window` filtered matches in the final order (score,
- * name, id). Visibility is then probed down that window until the page is filled: the page is exact
- * when it is full, or when the window held every filtered match; otherwise the query runs again
- * over every match.
- */
-async function rankedPagePostgres(q: PageQuery, match: string): Promise<SearchHitRow[]> {
-  const { page, id } = q;
-  const window = Math.max(q.window, 4 * (page.offset + page.limit));
-  const run = (limited: boolean) =>
-    sql<SearchHitRow & { inwin: number }>`
-    WITH p AS (
-      SELECT c.course_id AS pid, c.name AS pname, c.score AS rank, c.inwin FROM (
-        SELECT w.*, count(*) OVER () AS inwin FROM (
-          SELECT ${id}, c.name, c.owner_group_id, c.integration_id, ts_rank(c.tsv, to_tsquery('simple', ${match})) AS score
-          FROM ${q.from} WHERE ${q.where(undefined, false)}
-          ORDER BY score DESC, c.name, ${id}${limited ? sql` LIMIT ${sql.lit(window)}` : sql``}) w) c
-      WHERE ${q.visible} ORDER BY c.score DESC, c.name, c.course_id LIMIT ${page.limit} OFFSET ${page.offset})
-    SELECT ${COLS}, p.rank, p.inwin FROM p JOIN courses d ON d.id = p.pid ORDER BY p.rank DESC, p.pname, p.pid`.execute(
-      q.db,
-    );
-  const rows = (await run(true)).rows;
-  const wholeWindow = rows.length > 0 && Number(rows[0]!.inwin) < window;
-  const exact = wholeWindow || rows.length === page.limit ? rows : (await run(false)).rows;
-  return exact.map(({ inwin: _i, ...r }) => r);
 }
 
 const COLUMN = { lang: 'c.lang', contentType: 'c.content_type', source: 'c.source' } as const;

@@ -25,8 +25,16 @@ export const SearchResultSchema = Type.Object({
   total: Type.Integer(),
   approximate: Type.Boolean({
     description:
-      'True for very broad matches: total and facet counts were counted over the first 1,000 matches ' +
-      'and are lower bounds (show "1,000+"); the ranking of items is exact either way',
+      'True for very broad matches: total and facet counts were counted over the first 1,000 visible matches ' +
+      '(with words and no facet filter, the first 1,000 in candidate order, see rankedAmong) and are lower ' +
+      'bounds (show "1,000+")',
+  }),
+  rankedAmong: Type.Union([Type.Integer(), Type.Null()], {
+    description:
+      'Null when every match was ranked by relevance. A number N when the query matched more than N visible ' +
+      'courses: the first N positions are the best N candidates ranked by relevance, candidates being taken ' +
+      'courses with every word in their name first, then the others, each in index order; positions after N ' +
+      'follow in that same candidate order, unranked. Consecutive pages never repeat or skip a course',
   }),
   page: Type.Integer(),
   pageSize: Type.Integer(),

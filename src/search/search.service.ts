@@ -17,6 +17,8 @@ export type SearchResult = {
   total: number;
   /** True when `total` and the facet counts were counted over the first FACET_CAP matches only. */
   approximate: boolean;
+  /** Null when every match was ranked; N when the items were ranked among N candidates. */
+  rankedAmong: number | null;
   page: number;
   pageSize: number;
   items: Array<CourseSummary & { score: number | null }>;
@@ -48,6 +50,7 @@ export async function search(
   return {
     total: rows.total,
     approximate: rows.approximate,
+    rankedAmong: rows.rankedAmong,
     page,
     pageSize,
     // bm25 is "lower is better" and negative; ts_rank "higher is better": expose one direction.

@@ -1,5 +1,5 @@
-// Broad matches: the page is ranked from a window of the best matches (falling back to every
-// match when the window cannot prove it), and counts stop at a cap (flagged `approximate`).
+// Broad matches: past N visible matches the page is ranked among N candidates, name matches first
+// (flagged `rankedAmong`), and counts stop at a cap (flagged `approximate`).
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestContext, forEachEngine, type TestContext } from '../helpers/engines.js';
@@ -34,19 +34,92 @@ forEachEngine('search over broad matches', (engine) => {
   const viewer = () => ({ userId: learner, isPlatformAdmin: false });
   const page = (r: Awaited<ReturnType<typeof search>>) => r.items.map((i) => `${i.id}:${i.score}`);
 
-  it('ranks a page from a small window exactly as from every match', async () => {
+  // Every item of a query, page after page, as id:score.
+  const walk = async (q: { q: string; lang?: string[] }, pageSize: number, rankCandidates?: number) => {
+    const items: Array<{ id: string; name: string; score: number | null }> = [];
+    for (let p = 1; p < 100; p++) {
+      const r = await search(
+        t.ctx,
+        viewer(),
+        { ...q, page: p, pageSize },
+        rankCandidates ? { rankCandidates } : {},
+      );
+      if (r.items.length === 0) break;
+      items.push(...r.items);
+    }
+    return items;
+  };
+  const inName = (i: { name: string }) => /excel/i.test(i.name);
+
+  it('ranks every match by score when they all fit in the candidates', async () => {
     const queries = [{ q: 'excel' }, { q: 'exc' }, { q: 'excel', lang: ['fr'] }, { q: 'spreadsheet excel' }];
-    for (const q of queries)
-      for (const p of [1, 2, 3, 7]) {
-        const input = { ...q, page: p, pageSize: 2 };
-        const small = await search(t.ctx, viewer(), input, { rankWindow: 1 });
-        const whole = await search(t.ctx, viewer(), input, { rankWindow: 10_000 });
-        assert.deepEqual(page(small), page(whole), JSON.stringify(input));
-        assert.equal(small.total, whole.total);
+    for (const q of queries) {
+      const all = await search(t.ctx, viewer(), { ...q, pageSize: 100 });
+      assert.equal(all.rankedAmong, null);
+      assert.ok(all.items.length > 0, JSON.stringify(q));
+      // Score (higher first), then name, then id: the exact order.
+      const expected = [...all.items].sort(
+        (a, b) => b.score! - a.score! || (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1),
+      );
+      assert.deepEqual(page(all), page({ ...all, items: expected }), JSON.stringify(q));
+      // Pages of any size cut that same order; exactly as many candidates as matches is still exact.
+      for (const size of [2, 3]) {
+        const paged = await walk(q, size);
+        assert.deepEqual(
+          paged.map((i) => `${i.id}:${i.score}`),
+          page(all),
+        );
       }
+      const justEnough = await search(
+        t.ctx,
+        viewer(),
+        { ...q, pageSize: 100 },
+        { rankCandidates: all.total },
+      );
+      assert.equal(justEnough.rankedAmong, null);
+      assert.deepEqual(page(justEnough), page(all));
+    }
     const first = await search(t.ctx, viewer(), { q: 'excel', pageSize: 100 });
     assert.ok(first.items.length > 10);
     assert.equal(first.approximate, false);
+  });
+
+  it('past N matches, ranks the best N candidates, name matches first, and pages consistently', async () => {
+    const exact = await search(t.ctx, viewer(), { q: 'excel', pageSize: 100 });
+    const names = exact.items.filter(inName).length;
+    const others = exact.items.length - names;
+    assert.ok(names > 6 && others > 3, `${names} name matches, ${others} others`);
+    for (const n of [5, names + 2]) {
+      const first = await search(t.ctx, viewer(), { q: 'excel', pageSize: 3 }, { rankCandidates: n });
+      assert.equal(first.rankedAmong, n);
+      assert.equal(first.total, exact.total);
+      for (const size of [2, 3, 7]) {
+        const items = await walk({ q: 'excel' }, size, n);
+        // No course repeated or skipped, whatever the page size.
+        assert.equal(new Set(items.map((i) => i.id)).size, items.length);
+        assert.deepEqual(items.map((i) => i.id).sort(), exact.items.map((i) => i.id).sort());
+        // A course with the word in its name always comes before one with it in its description only.
+        const lastInName = items.map(inName).lastIndexOf(true);
+        assert.equal(lastInName, names - 1, `n=${n} size=${size}`);
+        // The first N are ranked by score among themselves; the same positions on every page size.
+        const ranked = items.slice(0, n);
+        for (let i = 1; i < ranked.length; i++)
+          if (inName(ranked[i]!) === inName(ranked[i - 1]!))
+            assert.ok(ranked[i]!.score! <= ranked[i - 1]!.score!);
+        assert.deepEqual(
+          items.map((i) => i.id),
+          (await walk({ q: 'excel' }, 3, n)).map((i) => i.id),
+        );
+        // Scores are the same as in an exact ranking, wherever the course lands.
+        const exactScore = new Map(exact.items.map((i) => [i.id, i.score]));
+        for (const i of items) assert.equal(i.score, exactScore.get(i.id));
+      }
+    }
+    // Candidates past the name matches: the ranked part holds every name match, then the best of the first others.
+    const spill = await walk({ q: 'excel' }, 4, names + 2);
+    assert.ok(spill.slice(0, names).every(inName));
+    assert.ok(!inName(spill[names]!) && !inName(spill[names + 1]!));
+    assert.ok(spill[names]!.score! >= spill[names + 1]!.score!);
   });
 
   it('caps counts on broad matches and says they are lower bounds', async () => {

@@ -16,6 +16,7 @@ import * as m006 from './006_courses_at_work.js';
 import * as m006b from './006b_search_browse.js';
 import * as m006c from './006c_search_facts.js';
 import * as m010 from './010_xapi_derived_tables_unchecked.js';
+import * as m009 from './009_search_indexes.js';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -34,6 +35,7 @@ const REGISTRY: Record<string, EngineMigration> = {
   '006b_search_browse': m006b,
   '006c_search_facts': m006c,
   '010_xapi_derived_tables_unchecked': m010,
+  '009_search_indexes': m009,
 };
 
 export type MigrationReport = { applied: string[]; error?: { migration: string; message: string } };
