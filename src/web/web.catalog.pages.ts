@@ -9,7 +9,7 @@ import { search } from '../search/search.service.js';
 import type { FacetName } from '../search/search.repository.js';
 import { html } from './web.html.js';
 import { sendPage } from './web.layout.js';
-import { plural } from './web.format.js';
+import { searchSummary } from './web.format.js';
 
 const FACET_LABELS: Record<FacetName, string> = {
   lang: 'Language',
@@ -95,13 +95,7 @@ export async function catalogPages(app: FastifyInstance): Promise<void> {
               <input id="q" name="q" type="search" value="${query.q ?? ''}" />
               <button type="submit" class="primary">Search</button>
             </div>
-            <p role="status">
-              ${
-                result.approximate
-                  ? `${result.total.toLocaleString('en')}+ courses (refine the search for an exact count)`
-                  : plural(result.total, 'course')
-              }
-            </p>
+            <p role="status">${searchSummary(result)}</p>
             <ul class="cards">
               ${result.items.map(
                 (c) =>

@@ -25,6 +25,19 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** The line above search results: how many, and how they were ranked when the matches were many. */
+export function searchSummary(r: {
+  total: number;
+  approximate: boolean;
+  rankedAmong: number | null;
+}): string {
+  const count = r.approximate
+    ? `${r.total.toLocaleString('en')}+ courses (refine the search for an exact count)`
+    : plural(r.total, 'course');
+  if (r.rankedAmong === null) return count;
+  return `${count} · best matches first among the first ${r.rankedAmong.toLocaleString('en')} (course names before descriptions): add words to narrow it`;
+}
+
 /** JSON for a <script type="application/json"> island: `<` escaped so it cannot close the tag. */
 export function jsonIsland(id: string, value: unknown): SafeHtml {
   const json = JSON.stringify(value).replace(/</g, '\\u003c');

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { each, escapeHtml, html, trustedHtml } from '../../src/web/web.html.js';
-import { jsonIsland } from '../../src/web/web.format.js';
+import { jsonIsland, searchSummary } from '../../src/web/web.format.js';
 import { safeNext } from '../../src/web/web.auth.pages.js';
 
 describe('page rendering helpers', () => {
@@ -31,6 +31,16 @@ describe('page rendering helpers', () => {
     assert.deepEqual(JSON.parse(/>(.*)<\/script>$/s.exec(out)?.[1] ?? ''), {
       name: '</script><script>alert(1)</script>',
     });
+  });
+
+  it('says above search results how many there are and how they were ranked', () => {
+    assert.equal(searchSummary({ total: 1, approximate: false, rankedAmong: null }), '1 course');
+    assert.equal(searchSummary({ total: 12, approximate: false, rankedAmong: null }), '12 courses');
+    assert.equal(
+      searchSummary({ total: 1000, approximate: true, rankedAmong: 1000 }),
+      '1,000+ courses (refine the search for an exact count) · best matches first among the first 1,000 ' +
+        '(course names before descriptions): add words to narrow it',
+    );
   });
 
   it('only follows same-site paths after sign-in', () => {
