@@ -134,13 +134,7 @@ export async function rankedPageSqlite(q: RankedPageQuery, match: string): Promi
     : sql`u AS MATERIALIZED (${branch(match, 0, true)}),
       r AS MATERIALIZED (SELECT u.*, row_number() OVER () AS pos, count(*) OVER () AS cnt FROM u)`;
   const rows = await sql<Row>`
-    WITH ${listedAndScored},
-      ranked AS (SELECT r.*, 0 AS part, row_number() OVER (ORDER BY CASE WHEN r.cnt > ${sql.lit(p.n)} THEN r.tier ELSE 0 END,
-          r.score, r.name, r.id) AS ord FROM r WHERE r.pos <= ${sql.lit(p.n)}),
-      page AS (
-        SELECT * FROM ranked WHERE ord > ${sql.lit(p.rankedFrom)} AND ord <= ${sql.lit(p.rankedFrom + p.rankedCount)}
-        UNION ALL
-        SELECT r.*, 1, r.pos FROM r WHERE r.pos > ${sql.lit(p.n + p.restFrom)} AND r.pos <= ${sql.lit(p.n + p.restFrom + p.restCount)})
+    WITH ${listedAndScored}, ${pageOf('r', p, 'ASC')}
     SELECT ${COLS}, page.score AS rank, k.*
     FROM (SELECT count(*) AS cnt${
       q.facetCap === undefined
@@ -155,6 +149,23 @@ export async function rankedPageSqlite(q: RankedPageQuery, match: string): Promi
     LEFT JOIN page ON 1 = 1 LEFT JOIN courses d ON d.rowid = page.rid
     ORDER BY page.part, page.ord`.execute(q.db);
   return finish(rows.rows, p, q.facetCap !== undefined);
+}
+
+/**
+ * The page's rows of the listed matches `rel` (pos, cnt, tier, score, name, id): its ranked
+ * positions (the first N listed, by tier when more matched, then score, name, id; bm25 is better
+ * low, ts_rank high), then positions past N in listing order. `part` and `ord` order the result.
+ */
+function pageOf(rel: 'r' | 'n', p: Plan, better: 'ASC' | 'DESC'): RawBuilder<unknown> {
+  const r = sql.raw(rel);
+  return sql`ranked AS (SELECT ${r}.*, 0 AS part, row_number() OVER (ORDER BY CASE WHEN ${r}.cnt > ${sql.lit(p.n)}
+          THEN ${r}.tier ELSE 0 END, ${r}.score ${sql.raw(better)}, ${r}.name, ${r}.id) AS ord
+        FROM ${r} WHERE ${r}.pos <= ${sql.lit(p.n)}),
+      page AS (
+        SELECT * FROM ranked WHERE ord > ${sql.lit(p.rankedFrom)} AND ord <= ${sql.lit(p.rankedFrom + p.rankedCount)}
+        UNION ALL
+        SELECT ${r}.*, 1, ${r}.pos FROM ${r}
+        WHERE ${r}.pos > ${sql.lit(p.n + p.restFrom)} AND ${r}.pos <= ${sql.lit(p.n + p.restFrom + p.restCount)})`;
 }
 
 /**
@@ -179,12 +190,7 @@ export async function rankedPagePostgres(q: RankedPageQuery, match: string): Pro
   const rows = await sql<Row>`
     WITH ${listed},
       n AS MATERIALIZED (SELECT u.*, row_number() OVER () AS pos, count(*) OVER () AS cnt FROM u),
-      ranked AS (SELECT n.*, 0 AS part, row_number() OVER (ORDER BY CASE WHEN n.cnt > ${sql.lit(p.n)} THEN n.tier ELSE 0 END,
-          n.score DESC, n.name, n.id) AS ord FROM n WHERE n.pos <= ${sql.lit(p.n)}),
-      page AS (
-        SELECT * FROM ranked WHERE ord > ${sql.lit(p.rankedFrom)} AND ord <= ${sql.lit(p.rankedFrom + p.rankedCount)}
-        UNION ALL
-        SELECT n.*, 1, n.pos FROM n WHERE n.pos > ${sql.lit(p.n + p.restFrom)} AND n.pos <= ${sql.lit(p.n + p.restFrom + p.restCount)})
+      ${pageOf('n', p, 'DESC')}
     SELECT ${COLS}, page.score AS rank, k.*
     FROM (SELECT count(*) AS cnt${
       q.facetCap === undefined
