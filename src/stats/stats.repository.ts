@@ -138,6 +138,63 @@ export async function unmatchedCandidates(
   return (await q.execute()).map((r) => ({ ...r, statement_seq: Number(r.statement_seq) }));
 }
 
+/**
+ * Unmatched statements that the data as it is now can resolve (the periodic re-check): an unknown
+ * learner whose e-mail now belongs to a user, or an unknown course key whose integration now has a
+ * course with that activity id or one of the key's external-id candidates (`candidatesOf`, from
+ * the stats mapping). Statements without a learner e-mail or about something that is not a course
+ * can never resolve and are left alone.
+ */
+export async function resolvableUnmatched(
+  db: Db,
+  candidatesOf: (courseKey: string) => string[],
+): Promise<number[]> {
+  const learners = await db
+    .selectFrom('stats_unmatched')
+    .select('statement_seq')
+    .where('reason', '=', 'unknown_learner')
+    .where('learner_mail', 'in', db.selectFrom('users').select('email_normalized'))
+    .execute();
+  const seqs = learners.map((r) => Number(r.statement_seq));
+  // One row per unknown course key (not per statement): few, however many statements wait.
+  const keys = await db
+    .selectFrom('stats_unmatched')
+    .select(['integration_id', 'course_key'])
+    .distinct()
+    .where('reason', '=', 'unknown_course')
+    .where('course_key', 'is not', null)
+    .execute();
+  const byIntegration = new Map<string, string[]>();
+  for (const k of keys)
+    byIntegration.set(k.integration_id, [...(byIntegration.get(k.integration_id) ?? []), k.course_key!]);
+  for (const [integrationId, courseKeys] of byIntegration) {
+    for (let i = 0; i < courseKeys.length; i += 500) {
+      const chunk = courseKeys.slice(i, i + 500);
+      const ids = [...new Set(chunk.flatMap(candidatesOf))];
+      const known = await db
+        .selectFrom('courses')
+        .select(['external_id', 'xapi_activity_id'])
+        .where('integration_id', '=', integrationId)
+        .where((eb) => eb.or([eb('xapi_activity_id', 'in', chunk), eb('external_id', 'in', ids)]))
+        .execute();
+      const found = new Set(known.flatMap((c) => [c.external_id, c.xapi_activity_id]));
+      const resolvable = chunk.filter(
+        (key) => found.has(key) || candidatesOf(key).some((id) => found.has(id)),
+      );
+      if (resolvable.length === 0) continue;
+      const rows = await db
+        .selectFrom('stats_unmatched')
+        .select('statement_seq')
+        .where('reason', '=', 'unknown_course')
+        .where('integration_id', '=', integrationId)
+        .where('course_key', 'in', resolvable)
+        .execute();
+      for (const r of rows) seqs.push(Number(r.statement_seq));
+    }
+  }
+  return seqs;
+}
+
 export async function getUserMail(db: Db, userId: string): Promise<string | undefined> {
   return (await db.selectFrom('users').select('email_normalized').where('id', '=', userId).executeTakeFirst())
     ?.email_normalized;

@@ -113,7 +113,7 @@ export const statsRoutes: FastifyPluginAsync = async (app) => {
       const groupId = await integrationGroup(db, id);
       if (!groupId) throw NotFound('integration_not_found', `No integration ${id}.`);
       await requireGroupRole(request, groupId, ['admin']);
-      return { requeued: await applyPendingStatements(app.ctx) };
+      return { requeued: await applyPendingStatements(app.ctx, { integrationId: id }) };
     },
   );
 };

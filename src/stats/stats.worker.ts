@@ -20,6 +20,7 @@ import {
   pendingStatements,
   putUnmatched,
   requeue,
+  resolvableUnmatched,
   takePending,
   unmatchedCandidates,
   type PendingStatement,
@@ -232,15 +233,21 @@ async function applyGroup(db: Db, list: Resolved[], now: string): Promise<void> 
 }
 
 /**
- * Re-queues unmatched statements that a new learner (`userId`) or course (`courseId`) may resolve,
- * then applies them. With neither, re-queues every unmatched statement (the periodic re-check).
- * Returns how many were re-queued.
+ * Re-queues unmatched statements, then applies them; returns how many were re-queued:
+ * - those a new learner (`userId`) or course (`courseId`) may resolve (user creation, course sync);
+ * - every unmatched statement of one integration (`integrationId`: an admin's "retry");
+ * - with no filter (the periodic re-check, a safety net for users and courses that came another
+ *   way), only those the data now resolves: re-queuing every one, every 10 minutes, redid the work
+ *   of all the statements of learners who will never be on the platform.
  */
 export async function applyPendingStatements(
   ctx: AppContext,
-  filter: { userId?: string; courseId?: string } = {},
+  filter: { userId?: string; courseId?: string; integrationId?: string } = {},
 ): Promise<number> {
   const seqs = new Set<number>();
+  if (filter.integrationId)
+    for (const r of await unmatchedCandidates(ctx.db, { integrationId: filter.integrationId }))
+      seqs.add(r.statement_seq);
   if (filter.userId) {
     const mail = await getUserMail(ctx.db, filter.userId);
     if (mail)
@@ -263,8 +270,8 @@ export async function applyPendingStatements(
       }
     }
   }
-  if (!filter.userId && !filter.courseId)
-    for (const r of await unmatchedCandidates(ctx.db, {})) seqs.add(r.statement_seq);
+  if (!filter.userId && !filter.courseId && !filter.integrationId)
+    for (const seq of await resolvableUnmatched(ctx.db, courseKeyCandidates)) seqs.add(seq);
   if (seqs.size === 0) return 0;
   const all = [...seqs];
   for (let i = 0; i < all.length; i += 1000) await requeue(ctx.db, all.slice(i, i + 1000));
