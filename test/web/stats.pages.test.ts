@@ -4,12 +4,11 @@ import { it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { forEachEngine, createTestApp, type TestApp } from '../helpers/engines.js';
 import { seedMember, seedSession } from '../../src/platform/platform.seed.js';
-import { drainStatistics } from '../../src/stats/stats.worker.js';
 import {
   completion,
   makeCourse,
   makeIntegration,
-  XAPI_HEADERS,
+  sendStatement,
   type TestIntegration,
 } from '../xapi/fixtures.js';
 import { completionsByDay, progressByCourse } from '../../src/web/web.stats.view.js';
@@ -36,16 +35,7 @@ forEachEngine('statistics pages', (engine) => {
   });
   after(() => t.close());
 
-  const send = async (s: unknown) => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/opensesame/stats',
-      headers: { ...XAPI_HEADERS, authorization: i.basic },
-      payload: s as object,
-    });
-    assert.equal(res.statusCode, 200, res.body);
-    await drainStatistics(t.ctx);
-  };
+  const send = (s: unknown) => sendStatement(t, i, s);
 
   it('shows a completion in the charts and the learners table', async () => {
     await send(completion('JANE@acme.test', 'urn:opensesame:course:OS-7'));

@@ -6,6 +6,9 @@ import { insertIntegration, type Integration } from '../../src/integrations/inte
 import { getIntegration } from '../../src/integrations/integrations.repository.js';
 import { seedGroup } from '../../src/platform/platform.seed.js';
 import type { IntegrationStatus } from '../../src/db/schema.js';
+import assert from 'node:assert/strict';
+import { drainStatistics } from '../../src/stats/stats.worker.js';
+import type { TestApp } from '../helpers/engines.js';
 
 export type TestIntegration = {
   row: Integration;
@@ -108,4 +111,20 @@ export function completion(
     result: { completion: true, success: true, score: { scaled: 0.9 }, duration: 'PT42M10S' },
     ...extra,
   };
+}
+
+/** POSTs one statement as OpenSesame does (Basic auth), expects 200, then applies the statistics. */
+export async function sendStatement(
+  t: TestApp,
+  integration: TestIntegration,
+  statement: unknown,
+): Promise<void> {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/opensesame/stats',
+    headers: { ...XAPI_HEADERS, authorization: integration.basic },
+    payload: statement as object,
+  });
+  assert.equal(res.statusCode, 200, res.body);
+  await drainStatistics(t.ctx);
 }

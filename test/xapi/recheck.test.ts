@@ -4,8 +4,8 @@ import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, forEachEngine, type TestApp } from '../helpers/engines.js';
 import { seedMember, seedUser } from '../../src/platform/platform.seed.js';
-import { applyPendingStatements, drainStatistics } from '../../src/stats/stats.worker.js';
-import { completion, makeCourse, makeIntegration, XAPI_HEADERS, type TestIntegration } from './fixtures.js';
+import { applyPendingStatements } from '../../src/stats/stats.worker.js';
+import { completion, makeCourse, makeIntegration, sendStatement, type TestIntegration } from './fixtures.js';
 
 forEachEngine('unmatched statements re-checked', (engine) => {
   let t: TestApp;
@@ -18,16 +18,7 @@ forEachEngine('unmatched statements re-checked', (engine) => {
   });
   after(() => t.close());
 
-  const send = async (integration: TestIntegration, s: unknown) => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/opensesame/stats',
-      headers: { ...XAPI_HEADERS, authorization: integration.basic },
-      payload: s as object,
-    });
-    assert.equal(res.statusCode, 200, res.body);
-    await drainStatistics(t.ctx);
-  };
+  const send = (integration: TestIntegration, s: unknown) => sendStatement(t, integration, s);
   const unmatchedMails = async () =>
     (await t.ctx.db.selectFrom('stats_unmatched').select('learner_mail').execute())
       .map((r) => r.learner_mail)

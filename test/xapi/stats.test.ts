@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { createTestApp, forEachEngine, type TestApp } from '../helpers/engines.js';
 import { seedMember, seedUser } from '../../src/platform/platform.seed.js';
 import { recordLaunch } from '../../src/platform/attempts.repository.js';
-import { applyPendingStatements, drainStatistics } from '../../src/stats/stats.worker.js';
-import { completion, makeCourse, makeIntegration, XAPI_HEADERS, type TestIntegration } from './fixtures.js';
+import { applyPendingStatements } from '../../src/stats/stats.worker.js';
+import { completion, makeCourse, makeIntegration, sendStatement, type TestIntegration } from './fixtures.js';
 
 forEachEngine('xAPI statistics', (engine) => {
   let t: TestApp;
@@ -19,16 +19,7 @@ forEachEngine('xAPI statistics', (engine) => {
   });
   after(() => t.close());
 
-  const send = async (integration: TestIntegration, s: unknown) => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/opensesame/stats',
-      headers: { ...XAPI_HEADERS, authorization: integration.basic },
-      payload: s as object,
-    });
-    assert.equal(res.statusCode, 200, res.body);
-    await drainStatistics(t.ctx);
-  };
+  const send = (integration: TestIntegration, s: unknown) => sendStatement(t, integration, s);
   const attempts = (userId: string, courseId: string) =>
     t.ctx.db
       .selectFrom('attempts')
