@@ -165,8 +165,11 @@ export async function resolvableUnmatched(
     .where('course_key', 'is not', null)
     .execute();
   const byIntegration = new Map<string, string[]>();
-  for (const k of keys)
-    byIntegration.set(k.integration_id, [...(byIntegration.get(k.integration_id) ?? []), k.course_key!]);
+  for (const k of keys) {
+    const list = byIntegration.get(k.integration_id) ?? [];
+    if (list.length === 0) byIntegration.set(k.integration_id, list);
+    list.push(k.course_key!);
+  }
   for (const [integrationId, courseKeys] of byIntegration) {
     for (let i = 0; i < courseKeys.length; i += 500) {
       const chunk = courseKeys.slice(i, i + 500);
